@@ -1,0 +1,49 @@
+# Mijnschade. `make run` starts the demo, `make test` runs everything CI runs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: help venv setup run test lint bench services-up services-down debs
+
+help:
+	@echo "make run     migrate, seed the demo and serve on http://127.0.0.1:8000"
+	@echo "make test    lint, migration check and the test suite on PostgreSQL and Redis"
+	@echo "make lint    ruff"
+	@echo "make setup   create .venv and install the project (again when pyproject.toml changed)"
+	@echo "make bench   benchmarks"
+
+$(VENV)/bin/python:
+	@test -n "$(PYTHON)" || { echo "python3.11 not found" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); scripts/services.sh apt python3-venv && $(PYTHON) -m venv $(VENV); }
+
+# Reinstall only when pyproject.toml is newer than the stamp.
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(VENV)/bin/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+venv setup: $(STAMP)
+
+run: setup
+	scripts/run.sh
+
+test:
+	scripts/test.sh
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+bench: setup
+	@if [ -f bench/run.py ]; then $(VENV)/bin/python bench/run.py; \
+	else echo "no benchmarks yet (bench/run.py)"; fi
+
+debs:
+	scripts/services.sh debs
+
+services-up:
+	scripts/services.sh up
+
+services-down:
+	scripts/services.sh down

@@ -1,0 +1,147 @@
+"""Deadlines (Awb) derived from a claim's ClockEvents. Pure computation plus one `refresh` that stores the
+results on the claim so lists can sort and filter on them."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+
+from . import termijnen, timeutil
+from .models import Claim, ClockEvent, ClockEventKind
+from .states import SUSPENDED_STATES
+
+K = ClockEventKind
+
+
+def terms() -> dict[str, int]:
+    return settings.MIJNSCHADE_TERMS
+
+
+@dataclass(frozen=True)
+class Suspension:
+    start: dt.date
+    end: dt.date | None  # None: still suspended
+    cause: str
+    reason: str
+
+    def days(self, as_of: dt.date) -> int:
+        return max(0, ((self.end or as_of) - self.start).days)
+
+
+@dataclass(frozen=True)
+class DecisionClock:
+    """Where the decision term (Awb 4:13) stands."""
+
+    started_on: dt.date | None
+    due: dt.date | None
+    suspensions: tuple[Suspension, ...] = ()
+    extension_weeks: int = 0
+    extension_reason: str = ""
+    suspended: bool = False
+    default_notice_on: dt.date | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def days_left(self, as_of: dt.date) -> int | None:
+        return None if self.due is None else (self.due - as_of).days
+
+
+def decision_clock(events: Iterable[ClockEvent], *, as_of: dt.date) -> DecisionClock:
+    """The decision due date: start + term + suspended days + extension, then rolled forward (Atw).
+
+    Suspended days are counted from the day of the suspension up to the day the clock resumes; while a
+    suspension is open, the due date moves on every day until it ends (Awb 4:15).
+    """
+    started_on = None
+    suspensions: list[Suspension] = []
+    open_suspension: ClockEvent | None = None
+    extension_weeks, extension_reason = 0, ""
+    default_notice_on = None
+    for event in sorted(events, key=lambda e: (e.on_date, e.pk or 0)):
+        if event.kind == K.START:
+            # A reopened claim starts a fresh term; earlier suspensions belong to the old one.
+            started_on, suspensions, open_suspension = event.on_date, [], None
+            extension_weeks, extension_reason, default_notice_on = 0, "", None
+        elif event.kind == K.SUSPEND and open_suspension is None:
+            open_suspension = event
+        elif event.kind == K.RESUME and open_suspension is not None:
+            suspensions.append(Suspension(open_suspension.on_date, event.on_date, open_suspension.cause,
+                                          open_suspension.reason))
+            open_suspension = None
+        elif event.kind == K.EXTEND:
+            extension_weeks, extension_reason = event.weeks or 0, event.reason
+        elif event.kind == K.DEFAULT_NOTICE:
+            default_notice_on = event.on_date
+    if open_suspension is not None:
+        suspensions.append(Suspension(open_suspension.on_date, None, open_suspension.cause, open_suspension.reason))
+    if started_on is None:
+        return DecisionClock(started_on=None, due=None)
+    suspended_days = sum(s.days(as_of) for s in suspensions)
+    raw_end = started_on + dt.timedelta(weeks=terms()["decision_weeks"] + extension_weeks, days=suspended_days)
+    return DecisionClock(
+        started_on=started_on,
+        due=termijnen.roll_forward(raw_end),
+        suspensions=tuple(suspensions),
+        extension_weeks=extension_weeks,
+        extension_reason=extension_reason,
+        suspended=open_suspension is not None,
+        default_notice_on=default_notice_on,
+    )
+
+
+def objection_due(decision_sent_on: dt.date) -> dt.date:
+    """Awb 6:7 and 6:8: six weeks, counted from the day after the decision is sent."""
+    return termijnen.term_end(decision_sent_on, weeks=terms()["objection_weeks"])
+
+
+def objection_decision_due(objection_window_end: dt.date) -> dt.date:
+    """Awb 7:10: twelve weeks from the day after the objection window ends."""
+    return termijnen.term_end(objection_window_end, weeks=terms()["objection_decision_weeks"])
+
+
+def reply_due(asked_on: dt.date, days: int | None = None) -> dt.date:
+    return termijnen.term_end(asked_on, days=days if days is not None else terms()["info_reply_days"])
+
+
+def response_due(sent_on: dt.date) -> dt.date:
+    return termijnen.term_end(sent_on, days=terms()["response_days"])
+
+
+def safety_visit_due(reported_at: dt.datetime) -> dt.datetime:
+    return reported_at + dt.timedelta(hours=terms()["urgent_visit_hours"])
+
+
+# --- Awb 4:17: the penalty after a notice of default ------------------------------------------------
+
+PENALTY_BLOCKS = ((14, Decimal(23)), (14, Decimal(35)), (14, Decimal(45)))
+PENALTY_MAX_DAYS = 42
+PENALTY_GRACE_DAYS = 14
+
+
+def penalty_days(notice_received_on: dt.date, *, until: dt.date) -> int:
+    """Days of penalty up to and including `until`: they start once two weeks have passed after the day
+    the notice was received (Awb 4:17 lid 3) and stop at 42."""
+    first_day = notice_received_on + dt.timedelta(days=PENALTY_GRACE_DAYS + 1)
+    return max(0, min(PENALTY_MAX_DAYS, (until - first_day).days + 1))
+
+
+def penalty_amount(days: int) -> Decimal:
+    total, left = Decimal(0), max(0, min(days, PENALTY_MAX_DAYS))
+    for block_days, per_day in PENALTY_BLOCKS:
+        used = min(left, block_days)
+        total += used * per_day
+        left -= used
+    return total
+
+
+# --- storing the derived dates on the claim ------------------------------------------------------
+
+def refresh(claim: Claim, *, events: list[ClockEvent] | None = None) -> DecisionClock:
+    """Recomputes the stored decision deadline of a claim from its events; the caller saves."""
+    if events is None:
+        events = list(claim.clock_events.all())
+    clock = decision_clock(events, as_of=timeutil.today())
+    claim.decision_due = clock.due
+    claim.clock_suspended = clock.suspended or claim.status in SUSPENDED_STATES
+    return clock

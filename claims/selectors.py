@@ -1,0 +1,69 @@
+"""Reads that matter. Every list, detail, export and download of claims starts from `claims_visible_to`."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from . import roles as R
+from .models import Claim, Mandate, Person, Recusal, Team
+from .permissions import valid_mandates
+from .states import State
+from .timeutil import today
+
+# Finance sees claims once a decision awards money (DESIGN.md: decided claims' payment data only).
+FINANCE_STATES = (State.DECIDED, State.OBJECTION, State.SETTLEMENT, State.CLOSED)
+
+
+def _resident_filter(user) -> Q:
+    person_id = Person.objects.filter(user=user).values("pk")
+    mandates = valid_mandates(on=today()).filter(representative__user=user)
+    by_mandate_all = mandates.filter(scope=Mandate.Scope.ALL).values("principal_id")
+    by_mandate_claim = mandates.filter(scope=Mandate.Scope.CLAIM).values("claim_id")
+    return (
+        Q(applicant_id__in=person_id)
+        | Q(co_applicants__in=person_id)
+        | Q(applicant_id__in=by_mandate_all)
+        | Q(pk__in=by_mandate_claim)
+    )
+
+
+def _caseworker_filter(user) -> Q:
+    municipalities = sorted({m for team in Team.objects.filter(members=user) for m in team.municipalities})
+    rule = Q(caseworker=user)
+    if municipalities:
+        rule |= Q(property__municipality__in=municipalities)
+    return rule
+
+
+def _commission_filter(user) -> Q:
+    recused = Recusal.objects.filter(claim=OuterRef("pk"), member=user)
+    return Q(status=State.COMMISSION_REVIEW) & ~Q(Exists(recused))
+
+
+ROLE_FILTERS = {
+    R.RESIDENT: _resident_filter,
+    R.DESK: lambda user: Q(filed_by=user),
+    R.CASEWORKER: _caseworker_filter,
+    R.EXPERT: lambda user: Q(expert=user),
+    R.COMMISSION: _commission_filter,
+    R.DECISION_MAKER: lambda user: Q(status=State.DECISION_PENDING),
+    R.FINANCE: lambda user: Q(status__in=FINANCE_STATES, awarded_amount__gt=0),
+}
+
+
+def claims_visible_to(user) -> QuerySet[Claim]:
+    """The claims this user may see at all; what they may see of each is up to the page."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Claim.objects.none()
+    held = R.roles_of(user)
+    if user.is_superuser or R.COORDINATOR in held:
+        return Claim.objects.all()
+    rule = Q(pk__in=[])
+    for role in held:
+        rule |= ROLE_FILTERS[role](user)
+    if R.RESIDENT in held:
+        # The co-owner join can repeat a row; pk__in keeps the queryset free of duplicates and sortable.
+        return Claim.objects.filter(pk__in=Claim.objects.filter(rule).values("pk"))
+    return Claim.objects.filter(rule)
+
+
+def claim_for(user, reference: str) -> Claim | None:
+    return claims_visible_to(user).filter(reference=reference).first()

@@ -1,0 +1,298 @@
+"""One service function per transition of DESIGN.md, and `claim_transition` that dispatches to them."""
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from .. import deadlines, notifications
+from .. import roles as R
+from ..errors import TransitionRefused
+from ..models import Claim, ClockEvent, ClockEventKind, Outcome
+from ..states import SUSPENDED_STATES, State
+from ..timeutil import local_date, now, today
+from .steps import begin, finish, require_text
+
+K = ClockEventKind
+Cause = ClockEvent.Cause
+User = get_user_model()
+
+REASON_NEEDED = _("Geef een reden op.")
+QUESTION_NEEDED = _("Schrijf op welke informatie u nog nodig hebt.")
+
+
+def _staff_member(user, role: str, message):
+    if user is None or not getattr(user, "is_active", False) or not R.has_role(user, role):
+        raise TransitionRefused(message, code="invalid_" + role)
+    return user
+
+
+def _amount(value, message) -> Decimal:
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError, TypeError) as error:
+        raise TransitionRefused(message, code="invalid_amount") from error
+    if amount < 0 or not amount.is_finite():
+        raise TransitionRefused(message, code="invalid_amount")
+    return amount
+
+
+def _open_suspension(claim: Claim) -> bool:
+    return deadlines.decision_clock(claim.clock_events.all(), as_of=today()).suspended
+
+
+@transaction.atomic
+def claim_submit(*, claim: Claim, actor, reason: str = "") -> Claim:
+    claim = begin(claim, name="submit", actor=actor)
+    if not claim.damage_items.exists():
+        raise TransitionRefused(_("Beschrijf ten minste één schade voordat u de melding verstuurt."),
+                                code="no_damage")
+    claim.submitted_at = now()
+    if claim.urgent:
+        claim.safety_visit_due = deadlines.safety_visit_due(claim.submitted_at)
+    start = ClockEvent(kind=K.START, on_date=local_date(claim.submitted_at), reason=str(_("Melding ontvangen")))
+    claim = finish(claim, name="submit", actor=actor, reason=reason, clock_events=[start])
+    if claim.urgent:
+        notifications.alert_coordinators_urgent(claim)
+    return claim
+
+
+@transaction.atomic
+def claim_start_intake(*, claim: Claim, actor, reason: str = "", caseworker=None) -> Claim:
+    claim = begin(claim, name="start_intake", actor=actor)
+    if caseworker is not None:
+        claim.caseworker = _staff_member(caseworker, R.CASEWORKER, _("Kies een zaakbegeleider."))
+    if claim.caseworker_id is None:
+        raise TransitionRefused(_("Kies een zaakbegeleider."), code="caseworker_required")
+    return finish(claim, name="start_intake", actor=actor, reason=reason,
+                  data={"caseworker": claim.caseworker_id})
+
+
+@transaction.atomic
+def claim_request_info(*, claim: Claim, actor, reason: str = "", reply_days: int | None = None) -> Claim:
+    claim = begin(claim, name="request_info", actor=actor)
+    question = require_text(reason, QUESTION_NEEDED)
+    reply_days = deadlines.terms()["info_reply_days"] if reply_days is None else int(reply_days)
+    if not 1 <= reply_days <= 90:
+        raise TransitionRefused(_("Kies een reactietermijn van 1 tot 90 dagen."), code="invalid_reply_days")
+    claim.reply_due = deadlines.reply_due(today(), reply_days)
+    events = [ClockEvent(kind=K.SUSPEND, cause=Cause.INFO_REQUEST, on_date=today(), reason=question,
+                         due_date=claim.reply_due)]
+    return finish(claim, name="request_info", actor=actor, reason=question, data={"reply_days": reply_days},
+                  clock_events=events)
+
+
+@transaction.atomic
+def claim_receive_info(*, claim: Claim, actor, reason: str = "") -> Claim:
+    claim = begin(claim, name="receive_info", actor=actor)
+    claim.reply_due = None
+    events = [ClockEvent(kind=K.RESUME, cause=Cause.INFO_REQUEST, on_date=today(),
+                         reason=str(_("Aanvulling ontvangen")))]
+    return finish(claim, name="receive_info", actor=actor, reason=reason, clock_events=events)
+
+
+@transaction.atomic
+def claim_declare_not_admissible(*, claim: Claim, actor, reason: str = "") -> Claim:
+    claim = begin(claim, name="declare_not_admissible", actor=actor)
+    reason = require_text(reason, REASON_NEEDED)
+    events = []
+    if claim.status == State.INFO_REQUESTED:
+        events.append(ClockEvent(kind=K.RESUME, cause=Cause.INFO_REQUEST, on_date=today(), reason=reason))
+    _mark_decided(claim, outcome=Outcome.NOT_ADMISSIBLE, amount=Decimal("0.00"))
+    return finish(claim, name="declare_not_admissible", actor=actor, reason=reason, clock_events=events)
+
+
+def _mark_decided(claim: Claim, *, outcome: str, amount: Decimal) -> None:
+    claim.outcome = outcome
+    claim.awarded_amount = amount
+    claim.decided_at = now()
+    claim.reply_due = None
+    claim.objection_due = deadlines.objection_due(local_date(claim.decided_at))
+
+
+@transaction.atomic
+def claim_plan_inspection(*, claim: Claim, actor, reason: str = "", expert=None,
+                          planned_for: dt.datetime | None = None) -> Claim:
+    claim = begin(claim, name="plan_inspection", actor=actor)
+    claim.expert = _staff_member(expert, R.EXPERT, _("Kies een deskundige."))
+    data = {"expert": claim.expert_id}
+    if planned_for is not None:
+        data["planned_for"] = planned_for.isoformat()
+    return finish(claim, name="plan_inspection", actor=actor, reason=reason, data=data)
+
+
+@transaction.atomic
+def claim_record_advice(*, claim: Claim, actor, reason: str = "") -> Claim:
+    claim = begin(claim, name="record_advice", actor=actor)
+    return finish(claim, name="record_advice", actor=actor, reason=reason)
+
+
+@transaction.atomic
+def claim_send_advice(*, claim: Claim, actor, reason: str = "") -> Claim:
+    claim = begin(claim, name="send_advice", actor=actor)
+    claim.reply_due = deadlines.response_due(today())
+    event = ClockEvent(kind=K.REPLY_TERM, cause=Cause.RESPONSE, on_date=today(), due_date=claim.reply_due)
+    return finish(claim, name="send_advice", actor=actor, reason=reason, clock_events=[event])
+
+
+@transaction.atomic
+def claim_revise_advice(*, claim: Claim, actor, reason: str = "") -> Claim:
+    claim = begin(claim, name="revise_advice", actor=actor)
+    reason = require_text(reason, REASON_NEEDED)
+    claim.reply_due = None
+    return finish(claim, name="revise_advice", actor=actor, reason=reason)
+
+
+@transaction.atomic
+def claim_forward_to_commission(*, claim: Claim, actor, reason: str = "") -> Claim:
+    claim = begin(claim, name="forward_to_commission", actor=actor)
+    claim.reply_due = None
+    return finish(claim, name="forward_to_commission", actor=actor, reason=reason)
+
+
+@transaction.atomic
+def claim_advise(*, claim: Claim, actor, reason: str = "") -> Claim:
+    claim = begin(claim, name="advise", actor=actor)
+    return finish(claim, name="advise", actor=actor, reason=reason)
+
+
+@transaction.atomic
+def claim_decide(*, claim: Claim, actor, reason: str = "", outcome: str = "", awarded_amount=0) -> Claim:
+    claim = begin(claim, name="decide", actor=actor)
+    if outcome not in (Outcome.GRANTED, Outcome.PARTLY_GRANTED, Outcome.REJECTED):
+        raise TransitionRefused(_("Kies de uitkomst: toegekend, gedeeltelijk toegekend of afgewezen."),
+                                code="invalid_outcome")
+    amount = _amount(awarded_amount, _("Vul een bedrag in van nul of meer."))
+    if (outcome == Outcome.REJECTED) != (amount == 0):
+        raise TransitionRefused(_("Een afwijzing heeft bedrag nul; een toekenning een bedrag boven nul."),
+                                code="amount_mismatch")
+    _mark_decided(claim, outcome=outcome, amount=amount)
+    return finish(claim, name="decide", actor=actor, reason=reason,
+                  data={"outcome": outcome, "awarded_amount": str(amount)})
+
+
+@transaction.atomic
+def claim_file_objection(*, claim: Claim, actor, reason: str = "", late_excuse: str = "") -> Claim:
+    claim = begin(claim, name="file_objection", actor=actor)
+    grounds = require_text(reason, _("Schrijf op waarom u het niet eens bent met het besluit."))
+    late = claim.objection_due is not None and today() > claim.objection_due
+    if late and not late_excuse.strip():
+        raise TransitionRefused(
+            _("De bezwaartermijn is voorbij. Een bezwaar kan alleen nog met een reden waarom het te laat is."),
+            code="objection_late",
+        )
+    # Awb 7:10 counts from the end of the objection window; a late objection from the day it came in.
+    claim.objection_decision_due = deadlines.objection_decision_due(
+        today() if late or claim.objection_due is None else claim.objection_due
+    )
+    return finish(claim, name="file_objection", actor=actor, reason=grounds,
+                  data={"late": late, "late_excuse": late_excuse.strip()})
+
+
+@transaction.atomic
+def claim_decide_objection(*, claim: Claim, actor, reason: str = "", well_founded: bool = False,
+                           awarded_amount=None) -> Claim:
+    claim = begin(claim, name="decide_objection", actor=actor)
+    reason = require_text(reason, REASON_NEEDED)
+    data = {"well_founded": bool(well_founded)}
+    if well_founded and awarded_amount is not None:
+        claim.awarded_amount = _amount(awarded_amount, _("Vul een bedrag in van nul of meer."))
+        claim.outcome = Outcome.GRANTED if claim.awarded_amount > 0 else Outcome.REJECTED
+        data["awarded_amount"] = str(claim.awarded_amount)
+    claim.objection_decision_due = None
+    if not claim.has_award():
+        claim.closed_at = now()  # nothing to pay or repair: decide_objection goes straight to closed
+    return finish(claim, name="decide_objection", actor=actor, reason=reason, data=data)
+
+
+@transaction.atomic
+def claim_start_settlement(*, claim: Claim, actor, reason: str = "") -> Claim:
+    claim = begin(claim, name="start_settlement", actor=actor)
+    if not claim.has_award():
+        raise TransitionRefused(_("Er is geen bedrag toegekend, dus er is niets uit te betalen."), code="no_award")
+    return finish(claim, name="start_settlement", actor=actor, reason=reason)
+
+
+@transaction.atomic
+def claim_close(*, claim: Claim, actor, reason: str = "") -> Claim:
+    claim = begin(claim, name="close", actor=actor)
+    claim.closed_at = now()
+    return finish(claim, name="close", actor=actor, reason=reason)
+
+
+@transaction.atomic
+def claim_withdraw(*, claim: Claim, actor, reason: str = "") -> Claim:
+    claim = begin(claim, name="withdraw", actor=actor)
+    claim.closed_at = now()
+    claim.reply_due = None
+    events = []
+    if _open_suspension(claim):
+        events.append(ClockEvent(kind=K.RESUME, cause=Cause.OTHER, on_date=today(), reason=str(_("Ingetrokken"))))
+    return finish(claim, name="withdraw", actor=actor, reason=reason, clock_events=events)
+
+
+@transaction.atomic
+def claim_hold(*, claim: Claim, actor, reason: str = "") -> Claim:
+    claim = begin(claim, name="hold", actor=actor)
+    reason = require_text(reason, REASON_NEEDED)
+    events = []
+    if not _open_suspension(claim):
+        events.append(ClockEvent(kind=K.SUSPEND, cause=Cause.ON_HOLD, on_date=today(), reason=reason))
+    return finish(claim, name="hold", actor=actor, reason=reason, clock_events=events)
+
+
+@transaction.atomic
+def claim_resume(*, claim: Claim, actor, reason: str = "") -> Claim:
+    claim = begin(claim, name="resume", actor=actor)
+    events = []
+    if claim.held_from not in SUSPENDED_STATES:
+        events.append(ClockEvent(kind=K.RESUME, cause=Cause.ON_HOLD, on_date=today(),
+                                 reason=reason or str(_("Behandeling hervat"))))
+    return finish(claim, name="resume", actor=actor, reason=reason, clock_events=events)
+
+
+@transaction.atomic
+def claim_reopen(*, claim: Claim, actor, reason: str = "") -> Claim:
+    claim = begin(claim, name="reopen", actor=actor)
+    reason = require_text(reason, _("Schrijf op welke nieuwe feiten de heropening nodig maken."))
+    claim.closed_at = None
+    claim.objection_due = None
+    claim.objection_decision_due = None
+    # New facts mean a new application in the sense of Awb 4:6: a fresh decision term starts.
+    events = [ClockEvent(kind=K.START, on_date=today(), reason=reason)]
+    return finish(claim, name="reopen", actor=actor, reason=reason, clock_events=events)
+
+
+TRANSITION_SERVICES: dict[str, Callable[..., Claim]] = {
+    "submit": claim_submit,
+    "start_intake": claim_start_intake,
+    "request_info": claim_request_info,
+    "receive_info": claim_receive_info,
+    "declare_not_admissible": claim_declare_not_admissible,
+    "plan_inspection": claim_plan_inspection,
+    "record_advice": claim_record_advice,
+    "send_advice": claim_send_advice,
+    "revise_advice": claim_revise_advice,
+    "forward_to_commission": claim_forward_to_commission,
+    "advise": claim_advise,
+    "decide": claim_decide,
+    "file_objection": claim_file_objection,
+    "decide_objection": claim_decide_objection,
+    "start_settlement": claim_start_settlement,
+    "close": claim_close,
+    "withdraw": claim_withdraw,
+    "hold": claim_hold,
+    "resume": claim_resume,
+    "reopen": claim_reopen,
+}
+
+
+def claim_transition(*, claim: Claim, name: str, actor, reason: str = "", **data) -> Claim:
+    """The public entry point: looks up the step by name and runs its service."""
+    service = TRANSITION_SERVICES.get(name)
+    if service is None:
+        raise TransitionRefused(_("Deze stap bestaat niet."), code="unknown")
+    return service(claim=claim, actor=actor, reason=reason, **data)

@@ -1,0 +1,162 @@
+"""Infrastructure fixtures only: the browser and a real Celery worker. Domain fixtures live elsewhere."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WORKER_START_TIMEOUT = 30.0
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium instead of Playwright's download (which is not available here)."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@dataclass
+class WorkerProcess:
+    """A running `celery -A i3ml worker` that uses the pytest-django test database."""
+
+    proc: subprocess.Popen
+    node_name: str
+    database_name: str
+    mail_dir: Path
+    media_root: Path
+    log_path: Path
+
+    def mails(self) -> list[str]:
+        """Raw messages the worker sent so far (Django's file backend, one file per connection)."""
+        messages = []
+        for path in sorted(self.mail_dir.glob("*.log"), key=lambda p: p.stat().st_mtime):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            messages += [m.strip("\n") for m in text.split("-" * 79) if m.strip()]
+        return messages
+
+    def wait_for_mails(self, count: int = 1, timeout: float = 20.0) -> list[str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(found := self.mails()) >= count:
+                return found
+            self._assert_alive()
+            time.sleep(0.1)
+        pytest.fail(f"worker sent {len(self.mails())} of {count} mails in {timeout}s\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 60) -> str:
+        text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        return "--- worker log (tail) ---\n" + "\n".join(text.splitlines()[-lines:])
+
+    def _assert_alive(self) -> None:
+        if self.proc.poll() is not None:
+            pytest.fail(f"celery worker exited with code {self.proc.returncode}\n{self.log_tail()}")
+
+
+def _worker_database_url(name: str) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        pytest.fail(
+            "celery_worker_process needs PostgreSQL: set DATABASE_URL=postgres://... "
+            "(`make test` does; see README)",
+            pytrace=False,
+        )
+    return urlunsplit(urlsplit(url)._replace(path="/" + name))
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, tmp_path_factory):
+    """A real worker process on Redis and the test database.
+
+    Tests that use it must be `@pytest.mark.django_db(transaction=True)`: the worker is another
+    process and sees only committed data.
+    """
+    from django.conf import settings
+
+    from i3ml.celery import app
+
+    if not settings.REDIS_URL:
+        pytest.fail(
+            "celery_worker_process needs Redis: set REDIS_URL=redis://127.0.0.1:6379/15 "
+            "(`make test` does; see README)",
+            pytrace=False,
+        )
+    database_name = settings.DATABASES["default"]["NAME"]  # test_… once django_db_setup has run
+    base = tmp_path_factory.mktemp("celery-worker")
+    mail_dir = base / "mail"
+    mail_dir.mkdir()
+    media_root = Path(settings.MEDIA_ROOT)
+    log_path = base / "worker.log"
+    node_name = f"pytest-{uuid.uuid4().hex[:8]}@localhost"
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "i3ml.settings",
+        "DATABASE_URL": _worker_database_url(database_name),
+        "REDIS_URL": settings.REDIS_URL,
+        "EMAIL_URL": f"filemail:///{mail_dir}",  # four slashes: an absolute path
+        "MEDIA_ROOT": str(media_root),
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+    # Messages left in Redis by earlier runs refer to ids of another database: drop them.
+    app.control.purge()
+
+    celery = [sys.executable, "-m", "celery", "-A", "i3ml"]
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [
+                *celery,
+                "worker",
+                "--pool=solo",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-Q",
+                "celery",
+                "-l",
+                "info",
+                "-n",
+                node_name,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    worker = WorkerProcess(proc, node_name, database_name, mail_dir, media_root, log_path)
+    try:
+        deadline = time.monotonic() + WORKER_START_TIMEOUT
+        while True:
+            worker._assert_alive()
+            if app.control.ping(destination=[worker.node_name], timeout=1.0):
+                break
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"celery worker did not answer a ping in {WORKER_START_TIMEOUT}s\n{worker.log_tail()}"
+                )
+        yield worker
+    finally:
+        proc.terminate()  # warm shutdown: finishes the task at hand
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
