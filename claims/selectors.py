@@ -21,6 +21,7 @@ def _resident_filter(user) -> Q:
         Q(applicant_id__in=person_id)
         | Q(co_applicants__in=person_id)
         | Q(applicant_id__in=by_mandate_all)
+        | Q(co_applicants__in=by_mandate_all)
         | Q(pk__in=by_mandate_claim)
     )
 
@@ -29,7 +30,8 @@ def _caseworker_filter(user) -> Q:
     municipalities = sorted({m for team in Team.objects.filter(members=user) for m in team.municipalities})
     rule = Q(caseworker=user)
     if municipalities:
-        rule |= Q(property__municipality__in=municipalities)
+        # Team claims, read-only; a resident's unsent draft is nobody's business yet.
+        rule |= Q(property__municipality__in=municipalities) & ~Q(status=State.DRAFT)
     return rule
 
 

@@ -1,0 +1,193 @@
+"""The back office. Every model can be browsed; `status` is read-only and changes only through the
+admin actions below, which call `claim_transition` like every other way in."""
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from .admin_forms import TransitionForm
+from .errors import TransitionRefused
+from .models import (
+    Claim,
+    ClaimTransition,
+    ClockEvent,
+    DamageItem,
+    Document,
+    Mandate,
+    OutgoingEmail,
+    Person,
+    Property,
+    Recusal,
+    ReferenceCounter,
+    StatutoryHoliday,
+    Team,
+)
+from .models.claim import TRANSITION_NAMES
+from .services import claim_transition
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For append-only records: they can be read, never changed or deleted here."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class DamageItemInline(admin.TabularInline):
+    model = DamageItem
+    extra = 0
+
+
+class TransitionInline(admin.TabularInline):
+    model = ClaimTransition
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "name", "from_state", "to_state", "actor", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _transition_action(name: str):
+    def action(modeladmin, request, queryset):
+        form = TransitionForm(request.POST if "confirm" in request.POST else None, transition=name)
+        if form.is_valid():
+            done, refused = 0, []
+            for claim in queryset:
+                try:
+                    with transaction.atomic():
+                        claim_transition(claim=claim, name=name, actor=request.user,
+                                         reason=form.cleaned_data.get("reason", ""), **form.transition_data())
+                    done += 1
+                except TransitionRefused as error:
+                    refused.append(f"{claim.reference}: {error.message}")
+            if done:
+                modeladmin.message_user(request, _("%(count)d zaak/zaken bijgewerkt.") % {"count": done},
+                                        messages.SUCCESS)
+            for line in refused:
+                modeladmin.message_user(request, line, messages.ERROR)
+            return None
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": _("Stap ‘%(name)s’ zetten") % {"name": name},
+            "form": form,
+            "claims": queryset,
+            "action": f"transition_{name}",
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/claims/transition_confirm.html", context)
+
+    action.__name__ = f"transition_{name}"
+    action.short_description = _("Stap: %(name)s") % {"name": name}
+    return action
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ("reference", "status", "property", "applicant", "caseworker", "decision_due", "urgent")
+    list_filter = ("status", "urgent", "channel", "property__municipality")
+    search_fields = ("reference", "applicant__name", "property__postcode", "property__street")
+    list_select_related = ("property", "applicant", "caseworker")
+    raw_id_fields = ("property", "applicant", "co_applicants", "filed_by", "caseworker", "expert")
+    readonly_fields = (
+        "reference", "status", "held_from", "submitted_at", "decided_at", "closed_at", "decision_due",
+        "clock_suspended", "reply_due", "objection_due", "objection_decision_due", "safety_visit_due",
+        "outcome", "awarded_amount", "paid_amount", "created_at", "updated_at",
+    )
+    inlines = [DamageItemInline, TransitionInline]
+    actions = [_transition_action(name) for name in TRANSITION_NAMES]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        # New claims come through intake (online, desk) so that they get a reference and a history.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("name", "email", "phone", "preferred_channel", "language")
+    search_fields = ("name", "email")
+    raw_id_fields = ("user",)
+
+
+@admin.register(Property)
+class PropertyAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "municipality", "in_mining_area", "build_year")
+    list_filter = ("in_mining_area", "municipality")
+    search_fields = ("postcode", "street", "town")
+    raw_id_fields = ("owners",)
+
+
+@admin.register(Mandate)
+class MandateAdmin(admin.ModelAdmin):
+    list_display = ("representative", "principal", "scope", "valid_from", "valid_until")
+    raw_id_fields = ("principal", "representative", "claim")
+
+
+@admin.register(DamageItem)
+class DamageItemAdmin(admin.ModelAdmin):
+    list_display = ("claim", "position", "location", "kind", "expert_verdict", "repair_cost")
+    list_filter = ("kind", "expert_verdict")
+    raw_id_fields = ("claim",)
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdmin):
+    list_display = ("title", "claim", "kind", "content_type", "size", "created_at")
+    list_filter = ("kind",)
+
+
+@admin.register(ClaimTransition)
+class ClaimTransitionAdmin(ReadOnlyAdmin):
+    list_display = ("claim", "name", "from_state", "to_state", "actor", "created_at")
+    list_filter = ("name",)
+    list_select_related = ("claim", "actor")
+
+
+@admin.register(ClockEvent)
+class ClockEventAdmin(ReadOnlyAdmin):
+    list_display = ("claim", "kind", "cause", "on_date", "due_date", "weeks")
+    list_filter = ("kind",)
+
+
+@admin.register(StatutoryHoliday)
+class StatutoryHolidayAdmin(admin.ModelAdmin):
+    list_display = ("date", "name", "basis", "source")
+    list_filter = ("basis",)
+    date_hierarchy = "date"
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name",)
+    filter_horizontal = ("members",)
+
+
+@admin.register(Recusal)
+class RecusalAdmin(ReadOnlyAdmin):
+    list_display = ("claim", "member", "ground", "declared_at")
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(ReadOnlyAdmin):
+    list_display = ("to", "subject", "purpose", "created_at", "sent_at", "attempts")
+
+
+@admin.register(ReferenceCounter)
+class ReferenceCounterAdmin(ReadOnlyAdmin):
+    list_display = ("year", "last")
