@@ -126,9 +126,11 @@ class Cast:
 
     def fire(self, claim, name: str, **overrides):
         data = {**self.data_for(name), **overrides}
-        actor = data.pop("actor", None) or self.actor_for(name)
-        if actor == self.caseworker and claim.caseworker_id is None:
-            actor = self.coordinator  # before intake no guide is assigned; the coordinator acts
+        actor = data.pop("actor", None)
+        if actor is None:
+            actor = self.actor_for(name)
+            if actor == self.caseworker and claim.caseworker_id is None:
+                actor = self.coordinator  # before intake no guide is assigned; the coordinator acts
         return claim_transition(claim=claim, name=name, actor=actor, **data)
 
 

@@ -1,19 +1,10 @@
 from django.db import migrations
 
-ROLES = ("resident", "desk", "caseworker", "expert", "commission", "decision_maker", "coordinator", "finance")
-FIRST_YEAR, LAST_YEAR = 2020, 2040
 
+def create_reference_data(apps, schema_editor):
+    from claims.bootstrap import ensure_reference_data
 
-def create_roles(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for name in ROLES:
-        Group.objects.get_or_create(name=name)
-
-
-def load_holidays(apps, schema_editor):
-    from claims.holiday_data import load_years
-
-    load_years(FIRST_YEAR, LAST_YEAR, model=apps.get_model("claims", "StatutoryHoliday"))
+    ensure_reference_data(apps)
 
 
 class Migration(migrations.Migration):
@@ -23,6 +14,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(create_roles, migrations.RunPython.noop),
-        migrations.RunPython(load_holidays, migrations.RunPython.noop),
+        migrations.RunPython(create_reference_data, migrations.RunPython.noop),
     ]
