@@ -25,6 +25,7 @@ from . import roles as R
 from .models import (
     Channel,
     Claim,
+    ClockEventKind,
     DamageItem,
     DamageKind,
     Outcome,
@@ -652,9 +653,7 @@ class Planner:
         steps = [self._submit(plan)]
         if target == S.SUBMITTED:
             return steps
-        steps.append(Step("start_intake", 0.3, 3, "coordinator", data={"caseworker": "caseworker"})
-                     if plan.people["intake"] else
-                     Step("start_intake", 0.001, 0.01, "system", data={"caseworker": "caseworker"}))
+        steps.append(self._start_intake(plan))
         if target == S.WITHDRAWN:
             before = rng.choice([S.INTAKE, S.INFO_REQUESTED, S.INSPECTION, S.ADVICE_DRAFT, S.RESPONSE_PERIOD,
                                  S.ON_HOLD])
@@ -696,6 +695,14 @@ class Planner:
             return steps
         steps.append(Step("decide", 3, 10, "decider", STEP_REASONS["decide"]))
         return steps + self._after_decision(target, plan, by_resident)
+
+    def _start_intake(self, plan: Plan) -> Step:
+        assign = {"caseworker": "caseworker"}
+        if plan.urgent:  # the coordinator is alerted at once and assigns the same hour
+            return Step("start_intake", 0.01, 0.06, "coordinator", data=assign)
+        if plan.people["intake"] is None:  # automatic assignment on receipt
+            return Step("start_intake", 0.001, 0.01, "system", data=assign)
+        return Step("start_intake", 0.3, 3, "coordinator", data=assign)
 
     def _submit(self, plan: Plan) -> Step:
         if plan.channel != Channel.ONLINE:
@@ -749,7 +756,8 @@ class Planner:
 
     def _mark_urgent(self, plans: list[Plan]) -> None:
         for state in (S.SUBMITTED, S.INTAKE, S.INSPECTION, S.INSPECTION, S.ADVICE_DRAFT, S.CLOSED):
-            plan = next((p for p in plans if p.target == state and not p.urgent and not p.variant), None)
+            plan = next((p for p in plans if p.target == state and not p.urgent and p.variant in ("", "settled")),
+                        None)
             if plan is None:
                 continue
             plan.urgent = True
@@ -787,9 +795,10 @@ class Planner:
         previous = plan.created_at
         for position, (step, gap) in enumerate(zip(plan.steps, gaps, strict=True)):
             moment = previous + dt.timedelta(days=gap)
-            if gap >= 0.1:  # a later day: a plausible time of day; minutes apart stay minutes apart
-                moment = self._moment(moment, office=step.actor not in ("resident", "system"))
             latest = self.now - dt.timedelta(minutes=10 * (len(plan.steps) - position))
+            if gap >= 0.1:  # a later day: a plausible time of day; minutes apart stay minutes apart
+                shifted = self._moment(moment, office=step.actor not in ("resident", "system"))
+                moment = shifted if shifted <= latest else moment
             step.at = max(min(moment, latest), previous + dt.timedelta(minutes=2))
             previous = step.at
 
@@ -926,7 +935,7 @@ class Builder:
     def _maybe_extend(self, claim: Claim, plan: Plan, *, after: dt.datetime, before: dt.datetime) -> Claim:
         """The one extension (Awb 4:14), a few days before the term would lapse, if the plan has one."""
         if (not plan.extend or claim.status not in OPEN_STATES or claim.clock_suspended
-                or claim.decision_due is None or claim.clock_events.filter(kind="extend").exists()):
+                or claim.decision_due is None or claim.clock_events.filter(kind=ClockEventKind.EXTEND).exists()):
             return claim
         due = timezone.make_aware(dt.datetime.combine(claim.decision_due, dt.time(9)))
         if before < due - dt.timedelta(days=5):
@@ -936,7 +945,7 @@ class Builder:
         if local_date(moment) > claim.decision_due or moment >= before:
             return claim
         with frozen(moment):
-            return claim_extend_term(claim=claim, actor=claim.caseworker, reason=EXTENSION_REASON)
+            return claim_extend_term(claim=claim, actor=plan.people["caseworker"], reason=EXTENSION_REASON)
 
     def backdate(self, claims: list[tuple[Claim, Plan]]) -> None:
         """`auto_now_add` ignores the frozen clock: give the records the moments of their story."""
@@ -975,7 +984,7 @@ def record_default_notices(built: list[tuple[Claim, Plan]], *, now: dt.datetime,
         (claim, plan) for claim, plan in built
         if claim.status in (S.INSPECTION, S.ADVICE_DRAFT, S.COMMISSION_REVIEW, S.DECISION_PENDING)
         and claim.decision_due is not None and (today - claim.decision_due).days > 5
-        and not claim.clock_events.filter(kind="extend").exists()
+        and not claim.clock_events.filter(kind=ClockEventKind.EXTEND).exists()
     ]
     noticed = []
     for claim, plan in rng.sample(candidates, min(count, len(candidates))):
@@ -984,7 +993,7 @@ def record_default_notices(built: list[tuple[Claim, Plan]], *, now: dt.datetime,
                      plan.last_at + dt.timedelta(hours=1))
         moment = min(moment, now - dt.timedelta(minutes=5))
         with frozen(moment):
-            noticed.append(claim_record_default_notice(claim=claim, actor=claim.caseworker, received_on=received_on,
+            noticed.append(claim_record_default_notice(claim=claim, actor=plan.people["caseworker"], received_on=received_on,
                                                        reason=DEFAULT_NOTICE_REASON))
     return noticed
 

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Exception):  # noqa: N818 (the name STYLE.md uses)
     """A transition that may not happen now (wrong state, missing data, a rule says no): HTTP 409."""
 
     status_code = 409

@@ -17,7 +17,9 @@ class Person(models.Model):
     name = models.CharField(_("naam"), max_length=200)
     email = models.EmailField(_("e-mailadres"), blank=True)
     phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
-    postal_address = models.TextField(_("postadres"), blank=True, help_text=_("Alleen als dit niet het adres van de woning is."))
+    postal_address = models.TextField(
+        _("postadres"), blank=True, help_text=_("Alleen als dit niet het adres van de woning is.")
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="person",

@@ -90,6 +90,14 @@ class Property(models.Model):
     def __str__(self) -> str:
         return f"{self.street} {self.house_number_label}, {self.postcode_display} {self.town}"
 
+    def save(self, *args, **kwargs) -> None:
+        self.in_mining_area = in_mining_area(self.municipality)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.postcode:
+            self.postcode = normalise_postcode(self.postcode)
+
     @property
     def house_number_label(self) -> str:
         return f"{self.house_number}{('-' + self.house_number_addition) if self.house_number_addition else ''}"
@@ -97,11 +105,3 @@ class Property(models.Model):
     @property
     def postcode_display(self) -> str:
         return f"{self.postcode[:4]} {self.postcode[4:]}"
-
-    def clean(self) -> None:
-        if self.postcode:
-            self.postcode = normalise_postcode(self.postcode)
-
-    def save(self, *args, **kwargs) -> None:
-        self.in_mining_area = in_mining_area(self.municipality)
-        super().save(*args, **kwargs)

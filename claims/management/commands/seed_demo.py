@@ -1,0 +1,44 @@
+"""`manage.py seed_demo`: loads the demo once (claims.demo) and prints the demo logins."""
+
+import os
+
+from django.core.management.base import BaseCommand, CommandError
+
+from claims import demo
+from claims.states import State
+
+
+class Command(BaseCommand):
+    help = "Loads demo users, teams and claims with a consistent history; does nothing when already loaded."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--claims", type=int, default=demo.DEFAULT_CLAIMS,
+                            help=f"number of demo claims (default {demo.DEFAULT_CLAIMS})")
+
+    def handle(self, *args, claims: int, **options):
+        if claims < demo.MIN_CLAIMS:
+            raise CommandError(f"--claims must be at least {demo.MIN_CLAIMS}: one claim in every state.")
+        password = os.environ.get("DEMO_PASSWORD") or demo.DEFAULT_PASSWORD
+        result = demo.seed_demo(claims=claims, password=password)
+        if result.loaded_now:
+            self.stdout.write(self.style.SUCCESS(
+                f"Demo loaded: {result.claims} claims in {result.seconds:.1f} s."))
+        else:
+            self.stdout.write(f"Demo data already loaded ({result.claims} claims); nothing changed.")
+        self.stdout.write(self._states(result.by_state))
+        self.stdout.write(self._logins(password))
+
+    def _states(self, by_state: dict[str, int]) -> str:
+        return "Claims per state: " + ", ".join(f"{state} {count}" for state, count in by_state.items()
+                                                if state in State.values)
+
+    def _logins(self, password: str) -> str:
+        rows = [("username", "rol", "wachtwoord"), *((name, role, password) for name, role in demo.demo_logins())]
+        widths = [max(len(row[column]) for row in rows) for column in range(3)]
+        lines = ["", "Demo logins:"]
+        for index, row in enumerate(rows):
+            lines.append("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+            if index == 0:
+                lines.append("  " + "  ".join("-" * width for width in widths))
+        lines += ["", f"Open {demo.DEMO_URL} (back office: {demo.DEMO_URL}admin/)"]
+        return "\n".join(lines)
