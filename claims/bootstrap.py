@@ -5,7 +5,7 @@ from django.apps import apps as global_apps
 
 from . import roles
 
-HOLIDAY_YEARS = (2020, 2040)
+HOLIDAY_YEARS = (2020, 2060)
 
 
 def ensure_reference_data(apps=global_apps) -> None:

@@ -10,7 +10,6 @@ from django.conf import settings
 
 from . import termijnen, timeutil
 from .models import Claim, ClockEvent, ClockEventKind
-from .states import SUSPENDED_STATES
 
 K = ClockEventKind
 
@@ -21,13 +20,28 @@ def terms() -> dict[str, int]:
 
 @dataclass(frozen=True)
 class Suspension:
-    start: dt.date
-    end: dt.date | None  # None: still suspended
+    """Awb 4:15: the term is suspended from the day after the request up to (not including) the day the
+    application is completed, or until the reply term set for it has lapsed unused."""
+
+    start: dt.date  # the day of the request
+    end: dt.date | None  # the day the clock runs again; None: still suspended
     cause: str
     reason: str
+    reply_by: dt.date | None = None  # the last day of the reply term, if one was set
+
+    def runs_again_on(self, as_of: dt.date) -> dt.date:
+        ends = [day for day in (self.end, self.lapse_day()) if day is not None]
+        # While it is still open, the suspension has lasted through today.
+        return min(ends) if ends else as_of + dt.timedelta(days=1)
+
+    def lapse_day(self) -> dt.date | None:
+        return None if self.reply_by is None else self.reply_by + dt.timedelta(days=1)
+
+    def is_open(self, as_of: dt.date) -> bool:
+        return self.end is None and (self.reply_by is None or as_of <= self.reply_by)
 
     def days(self, as_of: dt.date) -> int:
-        return max(0, ((self.end or as_of) - self.start).days)
+        return max(0, (min(self.runs_again_on(as_of), as_of + dt.timedelta(days=1)) - self.start).days - 1)
 
 
 @dataclass(frozen=True)
@@ -50,8 +64,8 @@ class DecisionClock:
 def decision_clock(events: Iterable[ClockEvent], *, as_of: dt.date) -> DecisionClock:
     """The decision due date: start + term + suspended days + extension, then rolled forward (Atw).
 
-    Suspended days are counted from the day of the suspension up to the day the clock resumes; while a
-    suspension is open, the due date moves on every day until it ends (Awb 4:15).
+    Suspended days run from the day after the request up to the day the clock runs again (see Suspension);
+    while a suspension is open, the due date moves on every day until it ends (Awb 4:15).
     """
     started_on = None
     suspensions: list[Suspension] = []
@@ -67,14 +81,15 @@ def decision_clock(events: Iterable[ClockEvent], *, as_of: dt.date) -> DecisionC
             open_suspension = event
         elif event.kind == K.RESUME and open_suspension is not None:
             suspensions.append(Suspension(open_suspension.on_date, event.on_date, open_suspension.cause,
-                                          open_suspension.reason))
+                                          open_suspension.reason, open_suspension.due_date))
             open_suspension = None
         elif event.kind == K.EXTEND:
             extension_weeks, extension_reason = event.weeks or 0, event.reason
         elif event.kind == K.DEFAULT_NOTICE:
             default_notice_on = event.on_date
     if open_suspension is not None:
-        suspensions.append(Suspension(open_suspension.on_date, None, open_suspension.cause, open_suspension.reason))
+        suspensions.append(Suspension(open_suspension.on_date, None, open_suspension.cause, open_suspension.reason,
+                                      open_suspension.due_date))
     if started_on is None:
         return DecisionClock(started_on=None, due=None)
     suspended_days = sum(s.days(as_of) for s in suspensions)
@@ -85,7 +100,7 @@ def decision_clock(events: Iterable[ClockEvent], *, as_of: dt.date) -> DecisionC
         suspensions=tuple(suspensions),
         extension_weeks=extension_weeks,
         extension_reason=extension_reason,
-        suspended=open_suspension is not None,
+        suspended=bool(suspensions) and suspensions[-1].is_open(as_of),
         default_notice_on=default_notice_on,
     )
 
@@ -109,7 +124,8 @@ def response_due(sent_on: dt.date) -> dt.date:
 
 
 def safety_visit_due(reported_at: dt.datetime) -> dt.datetime:
-    return reported_at + dt.timedelta(hours=terms()["urgent_visit_hours"])
+    # In UTC, so 48 hours stay 48 real hours across a change to or from summer time.
+    return reported_at.astimezone(dt.UTC) + dt.timedelta(hours=terms()["urgent_visit_hours"])
 
 
 # --- Awb 4:17: the penalty after a notice of default ------------------------------------------------
@@ -121,8 +137,10 @@ PENALTY_GRACE_DAYS = 14
 
 def penalty_days(notice_received_on: dt.date, *, until: dt.date) -> int:
     """Days of penalty up to and including `until`: they start once two weeks have passed after the day
-    the notice was received (Awb 4:17 lid 3) and stop at 42."""
-    first_day = notice_received_on + dt.timedelta(days=PENALTY_GRACE_DAYS + 1)
+    the notice was received (Awb 4:17 lid 3) and stop at 42. The Atw moves the end of those two weeks (4:17
+    lid 1 excludes it only for the 42 days themselves)."""
+    grace_ends = termijnen.term_end(notice_received_on, days=PENALTY_GRACE_DAYS)
+    first_day = grace_ends + dt.timedelta(days=1)
     return max(0, min(PENALTY_MAX_DAYS, (until - first_day).days + 1))
 
 
@@ -143,5 +161,18 @@ def refresh(claim: Claim, *, events: list[ClockEvent] | None = None) -> Decision
         events = list(claim.clock_events.all())
     clock = decision_clock(events, as_of=timeutil.today())
     claim.decision_due = clock.due
-    claim.clock_suspended = clock.suspended or claim.status in SUSPENDED_STATES
+    claim.clock_suspended = clock.suspended
     return clock
+
+
+def refresh_suspended(batch: int = 500) -> int:
+    """Moves the stored due date of every claim whose clock is suspended (run daily by beat)."""
+    count = 0
+    ids = list(Claim.objects.filter(clock_suspended=True).values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        claims = list(Claim.objects.filter(pk__in=ids[start:start + batch]).prefetch_related("clock_events"))
+        for claim in claims:
+            refresh(claim)
+        Claim.objects.bulk_update(claims, ["decision_due", "clock_suspended"])
+        count += len(claims)
+    return count

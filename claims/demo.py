@@ -104,20 +104,17 @@ ACCOUNTS = (
 
 @dataclass
 class Staff:
-    """The demo accounts by username, with the pools work is drawn from."""
+    """The demo accounts by username."""
 
     users: dict[str, User]
 
     def __getitem__(self, username: str) -> User:
         return self.users[username]
 
-    def pool(self, *usernames: str) -> list[User]:
-        return [self.users[name] for name in usernames]
-
 
 # Who gets the work: the named demo login carries the biggest share, so its screens are full.
 CASEWORKERS = {
-    PARKSTAD: (("zaakbegeleider", "zaakbegeleider2", "zaakbegeleider3"), (36, 32, 32)),
+    PARKSTAD: (("zaakbegeleider", "zaakbegeleider2", "zaakbegeleider3"), (40, 30, 30)),
     WEST: (("zaakbegeleider4", "zaakbegeleider5"), (50, 50)),
 }
 EXPERTS = (("deskundige", "deskundige2", "deskundige3"), (50, 25, 25))
@@ -227,45 +224,47 @@ SURNAMES = ("Janssen", "Hermans", "Smeets", "Peters", "Lemmens", "Houben", "Sche
 # --- what: damage -------------------------------------------------------------------------------------
 
 K = DamageKind
+# Per kind: how it is measured, and what residents write with the places where that happens.
 DAMAGE = {
-    K.CRACK: (
-        ("Woonkamer", "Keuken", "Hal", "Trappenhuis", "Slaapkamer boven", "Badkamer", "Gevel voorzijde",
-         "Gevel achterzijde", "Zijgevel", "Aanbouw"),
-        ("Scheur van {mm} mm boven de deur", "Trapscheur in het metselwerk naast het raam",
-         "Haarscheuren in het stucwerk van het plafond", "Diagonale scheur vanuit de hoek van het kozijn",
-         "Scheur in de voeg over de hele hoogte van de muur", "Wandtegels gescheurd langs een rechte lijn"),
-        "breedte {mm} mm, lengte {cm} cm",
-    ),
-    K.SUBSIDENCE: (
-        ("Woonkamer", "Keuken", "Terras", "Aanbouw", "Garage", "Oprit"),
-        ("Vloer is verzakt langs de achtergevel", "Tegelvloer ligt hol en is gescheurd",
-         "Terras is verzakt en loopt naar het huis toe af", "Aanbouw zakt los van het hoofdgebouw"),
-        "hoogteverschil {mm} cm over {m} m",
-    ),
-    K.TILT: (
-        ("Hal", "Gevel voorzijde", "Schoorsteen", "Slaapkamer boven", "Zijgevel"),
-        ("Deur sluit niet meer, het kozijn staat scheef", "Gevel helt naar voren",
-         "Schoorsteen staat zichtbaar scheef", "Ramen klemmen sinds de zomer"),
-        "scheefstand {mm} mm per meter",
-    ),
-    K.MOISTURE: (
-        ("Kelder", "Woonkamer", "Slaapkamer boven", "Badkamer", "Garage"),
-        ("Vochtplekken onderaan de muur", "Water in de kelder na elke regenbui",
-         "Schimmel in de hoek bij de buitenmuur", "Natte plek in de vloer die niet opdroogt"),
-        "vochtplek {cm} x {cm2} cm",
-    ),
-    K.SINKHOLE: (
-        ("Tuin", "Oprit", "Fundering"),
-        ("Gat in de tuin van ongeveer {cm} cm doorsnede", "Grond onder de oprit is weggezakt",
-         "Plotselinge verzakking naast de fundering"),
-        "doorsnede {cm} cm, diepte {cm2} cm",
-    ),
-    K.OTHER: (
-        ("Kelder", "Woonkamer", "Zolder", "Aanbouw"),
-        ("Rioolleiding gebroken, de afvoer loopt slecht", "Ruit gesprongen in een klemmend kozijn",
-         "Dakpannen verschoven boven de scheur in de gevel"),
-        "",
-    ),
+    K.CRACK: ("breedte {mm} mm, lengte {cm} cm", (
+        ("Scheur van {mm} mm boven de deur", ("Woonkamer", "Keuken", "Hal", "Slaapkamer boven", "Trappenhuis")),
+        ("Trapscheur in het metselwerk naast het raam", ("Gevel voorzijde", "Gevel achterzijde", "Zijgevel",
+                                                          "Aanbouw")),
+        ("Haarscheuren in het stucwerk van het plafond", ("Woonkamer", "Slaapkamer boven", "Hal", "Keuken")),
+        ("Diagonale scheur vanuit de hoek van het kozijn", ("Woonkamer", "Gevel voorzijde", "Gevel achterzijde",
+                                                             "Slaapkamer boven")),
+        ("Scheur in de voeg over de hele hoogte van de muur", ("Zijgevel", "Gevel achterzijde", "Garage")),
+        ("Wandtegels gescheurd langs een rechte lijn", ("Badkamer", "Keuken")),
+    )),
+    K.SUBSIDENCE: ("hoogteverschil {mm} cm over {m} m", (
+        ("Vloer is verzakt langs de achtergevel", ("Woonkamer", "Keuken")),
+        ("Tegelvloer ligt hol en is gescheurd", ("Keuken", "Hal", "Badkamer")),
+        ("Terras is verzakt en loopt naar het huis toe af", ("Terras",)),
+        ("Aanbouw zakt los van het hoofdgebouw", ("Aanbouw",)),
+        ("Garagevloer is gescheurd en verzakt", ("Garage",)),
+    )),
+    K.TILT: ("scheefstand {mm} mm per meter", (
+        ("Deur sluit niet meer, het kozijn staat scheef", ("Hal", "Woonkamer", "Slaapkamer boven")),
+        ("Gevel helt naar voren", ("Gevel voorzijde",)),
+        ("Schoorsteen staat zichtbaar scheef", ("Schoorsteen",)),
+        ("Ramen klemmen sinds de zomer", ("Woonkamer", "Slaapkamer boven")),
+    )),
+    K.MOISTURE: ("vochtplek {cm} x {cm2} cm", (
+        ("Vochtplekken onderaan de muur", ("Woonkamer", "Kelder", "Garage")),
+        ("Water in de kelder na elke regenbui", ("Kelder",)),
+        ("Schimmel in de hoek bij de buitenmuur", ("Slaapkamer boven", "Badkamer", "Woonkamer")),
+        ("Natte plek in de vloer die niet opdroogt", ("Kelder", "Keuken")),
+    )),
+    K.SINKHOLE: ("doorsnede {cm} cm, diepte {cm2} cm", (
+        ("Gat in de tuin van ongeveer {cm} cm doorsnede", ("Tuin",)),
+        ("Grond onder de oprit is weggezakt", ("Oprit",)),
+        ("Plotselinge verzakking naast de fundering", ("Fundering", "Tuin")),
+    )),
+    K.OTHER: ("", (
+        ("Rioolleiding gebroken, de afvoer loopt slecht", ("Kelder", "Tuin")),
+        ("Ruit gesprongen in een klemmend kozijn", ("Woonkamer", "Slaapkamer boven")),
+        ("Dakpannen verschoven boven de scheur in de gevel", ("Dak",)),
+    )),
 }
 KIND_WEIGHTS = {K.CRACK: 50, K.SUBSIDENCE: 12, K.TILT: 10, K.MOISTURE: 15, K.SINKHOLE: 3, K.OTHER: 10}
 REPAIR_COST = {K.CRACK: (250, 3500), K.SUBSIDENCE: (1500, 12000), K.TILT: (2500, 18000),
@@ -343,9 +342,11 @@ IDLE_DAYS = {
     S.DECISION_PENDING: (1, 10), S.DECIDED: (2, 40), S.OBJECTION: (5, 60), S.SETTLEMENT: (3, 30),
     S.CLOSED: (2, 90), S.NOT_ADMISSIBLE: (2, 60), S.WITHDRAWN: (2, 90), S.ON_HOLD: (2, 50),
 }
-# The bewoner login follows one claim in each of these states (the portal demo).
+# The bewoner login follows one claim in each of these states (the portal demo), with the term to act still
+# running where there is one.
+BEWONER_IDLE_DAYS = {S.INFO_REQUESTED: (2, 9), S.RESPONSE_PERIOD: (1, 8), S.DECIDED: (3, 20)}
 BEWONER_CLAIMS = (S.DRAFT, S.INFO_REQUESTED, S.RESPONSE_PERIOD, S.DECIDED, S.CLOSED)
-RESIDENT_STEPS = frozenset({"receive_info", "file_objection", "withdraw"})
+CASELOAD_STATES = frozenset({*OPEN_STATES, S.ON_HOLD})
 
 
 def _slug(text: str) -> str:
@@ -474,6 +475,7 @@ class Planner:
         self.staff, self.now, self.rng = staff, now, rng
         self.addresses: set[tuple] = {(BEWONER_HOME[0][3] + BEWONER_HOME[1], BEWONER_HOME[2], "")}
         self.emails: Counter[str] = Counter({staff[BEWONER].email: 1})
+        self.caseload: Counter[str] = Counter()
         bewoner = staff[BEWONER]
         self.bewoner = Resident(bewoner.get_full_name(), bewoner.email, "045 571 23 86", True, username=BEWONER)
 
@@ -506,7 +508,7 @@ class Planner:
         plan = Plan(
             target=target, variant=variant, channel=channel, address=address, resident=resident,
             co_owner=co_owner, items=self._items(rng.randint(1, 6)), outcome=outcome,
-            people=self._people(address[0][0], own=own, channel=channel),
+            people=self._people(address[0][0], own=own, channel=channel, open_case=target in CASELOAD_STATES),
             claimed_amount=Decimal(rng.randrange(15, 400) * 50) if rng.random() < 0.4 else Decimal("0.00"),
             objection_upheld=self._upheld(target, variant, outcome),
         )
@@ -593,25 +595,31 @@ class Planner:
 
     def _items(self, count: int) -> list[Item]:
         rng = self.rng
-        items = []
-        for _ in range(count):
+        items, seen = [], set()
+        while len(items) < count:
             kind = rng.choices(list(KIND_WEIGHTS), list(KIND_WEIGHTS.values()))[0]
-            locations, descriptions, measurements = DAMAGE[kind]
+            measurements, descriptions = DAMAGE[kind]
+            description, locations = rng.choice(descriptions)
+            location = rng.choice(locations)
+            if (description, location) in seen:
+                continue
+            seen.add((description, location))
             values = {"mm": rng.randint(1, 8), "cm": rng.randint(20, 180), "cm2": rng.randint(10, 90),
                       "m": rng.randint(1, 5)}
             low, high = REPAIR_COST[kind]
             items.append(Item(
-                kind=kind, location=rng.choice(locations), description=rng.choice(descriptions).format(**values),
+                kind=kind, location=location, description=description.format(**values),
                 measurements=measurements.format(**values),
                 noticed_on=(self.now - dt.timedelta(days=rng.randint(300, 1000))).date(),
                 repair_cost=Decimal(rng.randrange(low, high, 10)),
             ))
         return items
 
-    def _people(self, municipality: str, *, own: bool, channel: str) -> dict[str, User | None]:
+    def _people(self, municipality: str, *, own: bool, channel: str, open_case: bool) -> dict[str, User | None]:
         rng, staff = self.rng, self.staff
         team = WEST if municipality in TEAMS[WEST] else PARKSTAD
-        caseworker = "zaakbegeleider" if own else rng.choices(*CASEWORKERS[team])[0]
+        caseworker = "zaakbegeleider" if own else self._caseworker(team, open_case=open_case)
+        self.caseload[caseworker] += open_case
         decider = rng.choices(DECIDERS, (60, 40))[0]
         desk = "loket" if channel == Channel.DESK or (channel == Channel.PHONE and rng.random() < 0.5) else "loket2"
         return {
@@ -623,6 +631,13 @@ class Planner:
             "finance": staff["financien"],
             "intake": staff["coordinator"] if rng.random() < 0.7 else None,  # None: automatic assignment
         }
+
+    def _caseworker(self, team: str, *, open_case: bool) -> str:
+        """Open cases are dealt out in proportion to the team's shares, so caseloads come out as intended."""
+        names, shares = CASEWORKERS[team]
+        if not open_case:
+            return self.rng.choices(names, shares)[0]
+        return min(zip(names, shares, strict=True), key=lambda pair: (self.caseload[pair[0]] + 1) / pair[1])[0]
 
     def _judge(self, plan: Plan) -> None:
         """The expert's verdicts and the award per item, consistent with the planned outcome."""
@@ -657,12 +672,12 @@ class Planner:
         if target == S.WITHDRAWN:
             before = rng.choice([S.INTAKE, S.INFO_REQUESTED, S.INSPECTION, S.ADVICE_DRAFT, S.RESPONSE_PERIOD,
                                  S.ON_HOLD])
-            return self._steps_to(before, plan) + [Step("withdraw", 5, 40, by_resident, rng.choice(WITHDRAW_REASONS))]
+            return [*self._steps_to(before, plan), Step("withdraw", 5, 40, by_resident, rng.choice(WITHDRAW_REASONS))]
         if target == S.ON_HOLD:
             before = rng.choice([S.INTAKE, S.INFO_REQUESTED, S.INSPECTION, S.ADVICE_DRAFT, S.COMMISSION_REVIEW])
-            return self._steps_to(before, plan) + [Step("hold", 3, 20, "caseworker", rng.choice(HOLD_REASONS))]
+            return [*self._steps_to(before, plan), Step("hold", 3, 20, "caseworker", rng.choice(HOLD_REASONS))]
         if target == S.INTAKE and plan.variant == "reopened":
-            return self._steps_to(S.CLOSED, plan) + [Step("reopen", 20, 60, "coordinator", REOPEN_REASON)]
+            return [*self._steps_to(S.CLOSED, plan), Step("reopen", 20, 60, "coordinator", REOPEN_REASON)]
         if target == S.NOT_ADMISSIBLE:
             return steps + self._not_admissible(plan)
         if rng.random() < (0.15 if target in (S.INTAKE, S.INFO_REQUESTED) else 0.3):
@@ -763,7 +778,10 @@ class Planner:
             plan.urgent = True
             kind, location, description, measurements = self.rng.choice(URGENT_DAMAGE)
             first = plan.items[0]
-            first.kind, first.location, first.description, first.measurements = kind, location, description, measurements
+            first.kind, first.location, first.description = kind, location, description
+            first.measurements = measurements
+            first.repair_cost = Decimal(self.rng.randrange(*REPAIR_COST[kind], 10))
+            self._judge(plan)
             plan.people["intake"] = plan.people["coordinator"]
             plan.steps = self._steps_to(plan.target, plan)
 
@@ -779,7 +797,8 @@ class Planner:
         decision, and the last step a while before now."""
         rng = self.rng
         gaps = [rng.uniform(step.lo, step.hi) for step in plan.steps]
-        idle = rng.uniform(*IDLE_DAYS[plan.target])
+        idle = rng.uniform(*(BEWONER_IDLE_DAYS if plan.variant == "bewoner" else IDLE_DAYS).get(plan.target,
+                                                                                           IDLE_DAYS[plan.target]))
         names = [step.name for step in plan.steps]
         cut = names.index("decide") + 1 if "decide" in names else len(names)
         flexible, fixed = sum(gaps[:cut]), sum(gaps[cut:])
@@ -790,28 +809,39 @@ class Planner:
         elif flexible > 1:
             stretch = rng.uniform(1, min(MAX_STRETCH, (HISTORY_DAYS - fixed - idle) / flexible))
             gaps = [gap * stretch for gap in gaps[:cut]] + gaps[cut:]
-        start = self.now - dt.timedelta(days=sum(gaps) + idle)
-        plan.created_at = start if plan.channel == Channel.ONLINE else self._moment(start, office=True)
-        previous = plan.created_at
-        for position, (step, gap) in enumerate(zip(plan.steps, gaps, strict=True)):
-            moment = previous + dt.timedelta(days=gap)
-            latest = self.now - dt.timedelta(minutes=10 * (len(plan.steps) - position))
-            if gap >= 0.1:  # a later day: a plausible time of day; minutes apart stay minutes apart
-                shifted = self._moment(moment, office=step.actor not in ("resident", "system"))
-                moment = shifted if shifted <= latest else moment
-            step.at = max(min(moment, latest), previous + dt.timedelta(minutes=2))
-            previous = step.at
+        # Backwards from now, so no step ever lands in the future: each moves, if at all, to an earlier time
+        # of day (office steps to a working day); steps minutes apart stay minutes apart.
+        moment = self._before(self.now - dt.timedelta(days=idle), office=self._office(plan.steps[-1], plan)
+                              if plan.steps else plan.channel != Channel.ONLINE)
+        for position in range(len(plan.steps) - 1, -1, -1):
+            plan.steps[position].at = moment
+            earlier = plan.steps[position - 1] if position else None
+            moment -= dt.timedelta(days=gaps[position])
+            if gaps[position] >= 0.1:
+                moment = self._before(moment, office=self._office(earlier, plan))
+        plan.created_at = moment
 
-    def _moment(self, moment: dt.datetime, *, office: bool) -> dt.datetime:
-        day = timezone.localtime(moment).date()
-        if office:
-            while day.weekday() >= 5:
-                day += dt.timedelta(days=1)
-            minutes = self.rng.randint(8 * 60 + 30, 16 * 60 + 45)
-        else:
-            minutes = self.rng.randint(7 * 60, 22 * 60 + 30)
-        naive = dt.datetime.combine(day, dt.time(minutes // 60, minutes % 60, self.rng.randint(0, 59)))
-        return timezone.make_aware(naive)
+    @staticmethod
+    def _office(step: Step | None, plan: Plan) -> bool:
+        """Whether a step (None: filing the draft) happens in office hours: staff work on weekdays."""
+        if step is None:
+            return plan.channel != Channel.ONLINE
+        return step.actor not in ("resident", "system")
+
+    def _before(self, moment: dt.datetime, *, office: bool) -> dt.datetime:
+        """A plausible moment at or before `moment`: 7:00-22:30 any day, or 8:30-16:45 on a weekday."""
+        local = timezone.localtime(moment)
+        first, last = (8 * 60 + 30, 16 * 60 + 45) if office else (7 * 60, 22 * 60 + 30)
+        day = local.date()
+        while True:
+            if not (office and day.weekday() >= 5):
+                upper = min(last, local.hour * 60 + local.minute - 1) if day == local.date() else last
+                if upper >= first:
+                    break
+            day -= dt.timedelta(days=1)
+        minutes = self.rng.randint(first, upper)
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(minutes // 60, minutes % 60,
+                                                                    self.rng.randint(0, 59))))
 
 
 def plan_award(plan: Plan) -> Decimal:
@@ -828,7 +858,7 @@ class Builder:
         self.resident_group = Group.objects.get(name=R.RESIDENT)
         self.persons: dict[str, Person] = {BEWONER: Person.objects.get(user=staff[BEWONER])}
         self.homes: dict[tuple, Property] = {}
-        self.person_since: dict[int, dt.datetime] = {}
+        self.person_since: dict[int, dt.datetime] = {self.persons[BEWONER].pk: staff[BEWONER].date_joined}
 
     def build(self, plan: Plan) -> Claim:
         applicant = self._person(plan.resident, since=plan.created_at)
@@ -911,7 +941,9 @@ class Builder:
         """The per-transition data, and what the expert or decision maker records alongside it."""
         data = {key: actors[value] if key == "caseworker" else value for key, value in step.data.items()}
         if step.name == "plan_inspection":
-            visit = step.at + dt.timedelta(hours=self.rng.randint(20, 40) if plan.urgent else self.rng.randint(5, 20) * 24)
+            # An urgent case gets its safety visit within 48 hours; others wait one to three weeks.
+            hours = self.rng.randint(20, 40) if plan.urgent else self.rng.randint(5, 20) * 24
+            visit = step.at + dt.timedelta(hours=hours)
             data.update(expert=actors["expert"], planned_for=_office_hour(visit))
         elif step.name == "record_advice":
             for item, planned in zip(items, plan.items, strict=True):
@@ -965,6 +997,11 @@ def _summary(plan: Plan) -> str:
     return "Schade aan: " + ", ".join(places) + "."
 
 
+def _working_days(first: dt.date, before: dt.date) -> list[dt.date]:
+    days = (first + dt.timedelta(days=n) for n in range((before - first).days))
+    return [day for day in days if day.weekday() < 5]
+
+
 def _office_hour(moment: dt.datetime) -> dt.datetime:
     local = timezone.localtime(moment)
     day = local.date()
@@ -988,13 +1025,14 @@ def record_default_notices(built: list[tuple[Claim, Plan]], *, now: dt.datetime,
     ]
     noticed = []
     for claim, plan in rng.sample(candidates, min(count, len(candidates))):
-        received_on = claim.decision_due + dt.timedelta(days=rng.randint(1, min(20, (today - claim.decision_due).days - 1)))
+        received_on = rng.choice(_working_days(claim.decision_due + dt.timedelta(days=1),
+                                               min(claim.decision_due + dt.timedelta(days=20), today)))
         moment = max(timezone.make_aware(dt.datetime.combine(received_on, dt.time(11))),
                      plan.last_at + dt.timedelta(hours=1))
         moment = min(moment, now - dt.timedelta(minutes=5))
         with frozen(moment):
-            noticed.append(claim_record_default_notice(claim=claim, actor=plan.people["caseworker"], received_on=received_on,
-                                                       reason=DEFAULT_NOTICE_REASON))
+            noticed.append(claim_record_default_notice(claim=claim, actor=plan.people["caseworker"],
+                                                       received_on=received_on, reason=DEFAULT_NOTICE_REASON))
     return noticed
 
 

@@ -1,4 +1,4 @@
-"""Computes the Algemene termijnenwet days for a year, to load them as data (see the migration and the
+"""Computes the Algemene termijnenwet days for a year, to load them as data (see claims.bootstrap and the
 `load_holidays` command). Royal-decree days (art. 3(3)) are listed by year where a decree is known."""
 
 import datetime as dt
@@ -59,17 +59,22 @@ def days_for_year(year: int) -> list[tuple[dt.date, str, str]]:
         (dt.date(year, 12, 26), "Tweede Kerstdag", Basis.GENERAL),
     ]
     rows += [(day, name, Basis.ROYAL_DECREE) for day, name in ROYAL_DECREE_DAYS.items() if day.year == year]
-    return sorted(rows)
+    # One row per day: in some years 5 May is also Ascension Day.
+    by_day: dict[dt.date, tuple[dt.date, str, str]] = {}
+    for day, name, basis in rows:
+        by_day[day] = (day, f"{by_day[day][1]} en {name}", by_day[day][2]) if day in by_day else (day, name, basis)
+    return sorted(by_day.values())
 
 
 def load_years(first: int, last: int, model=StatutoryHoliday) -> int:
-    """Adds the days of the years given that are not there yet; never changes what an admin entered."""
-    existing = set(model.objects.filter(date__year__gte=first, date__year__lte=last).values_list("date", flat=True))
+    """Loads the years given that have no days yet. A year with days is left alone, so what an
+    administrator added or removed there stays as they left it."""
+    loaded = set(model.objects.filter(date__year__gte=first, date__year__lte=last).values_list("date__year", flat=True))
     new = [
         model(date=day, name=name, basis=basis, source="Algemene termijnenwet")
         for year in range(first, last + 1)
+        if year not in loaded
         for day, name, basis in days_for_year(year)
-        if day not in existing
     ]
     model.objects.bulk_create(new)
     return len(new)

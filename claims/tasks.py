@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from . import outbox
+from . import deadlines, outbox
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=8)
@@ -18,3 +18,9 @@ def sweep_outbox() -> int:
     for email_id in ids:
         send_email.delay(email_id)
     return len(ids)
+
+
+@shared_task(acks_late=True)
+def refresh_suspended_deadlines() -> int:
+    """Every morning: a suspended clock moves the decision date on by a day."""
+    return deadlines.refresh_suspended()

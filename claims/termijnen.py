@@ -2,7 +2,7 @@
 on the next day that is none of these. The holidays are data (StatutoryHoliday), not code."""
 
 import datetime as dt
-from functools import lru_cache
+import time
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -12,18 +12,27 @@ from .models import StatutoryHoliday
 SATURDAY = 5
 
 
-@lru_cache(maxsize=64)
+# Per process, for a few minutes: an administrator's change reaches every web and worker process by then,
+# and the process that saved it at once (signal below).
+CACHE_SECONDS = 300
+_cache: dict[int, tuple[float, frozenset[dt.date]]] = {}
+
+
 def _holidays(year: int) -> frozenset[dt.date]:
-    return frozenset(StatutoryHoliday.objects.filter(date__year=year).values_list("date", flat=True))
+    hit = _cache.get(year)
+    if hit is None or time.monotonic() - hit[0] > CACHE_SECONDS:
+        days = frozenset(StatutoryHoliday.objects.filter(date__year=year).values_list("date", flat=True))
+        hit = _cache[year] = (time.monotonic(), days)
+    return hit[1]
 
 
 @receiver([post_save, post_delete], sender=StatutoryHoliday)
 def _forget_holidays(**_kwargs) -> None:
-    _holidays.cache_clear()
+    clear_cache()
 
 
 def clear_cache() -> None:
-    _holidays.cache_clear()
+    _cache.clear()
 
 
 def is_day_off(day: dt.date) -> bool:

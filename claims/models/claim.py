@@ -72,6 +72,11 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     priority = models.BooleanField(_("voorrang"), default=False)
     priority_reason = models.TextField(_("reden voorrang"), blank=True)
     description = models.TextField(_("omschrijving"), blank=True)
+    # Who may claim (Limburg Besluit): owners who live in the home themselves, VvE apartments included.
+    owner_occupied = models.BooleanField(_("eigenaar woont zelf in de woning"), null=True, blank=True)
+    in_owners_association = models.BooleanField(_("appartement in een VvE"), default=False)
+    # The last step of the online report the resident completed, so a draft resumes where it was left.
+    report_step = models.CharField(_("stap in het meldformulier"), max_length=20, blank=True, editable=False)
 
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)

@@ -97,6 +97,7 @@ class Property(models.Model):
     def clean(self) -> None:
         if self.postcode:
             self.postcode = normalise_postcode(self.postcode)
+        self.in_mining_area = in_mining_area(self.municipality)
 
     @property
     def house_number_label(self) -> str:

@@ -27,6 +27,7 @@ def _ensure_clock_keeper(actor, claim: Claim) -> None:
 def claim_extend_term(*, claim: Claim, actor, weeks: int | None = None, reason: str = "") -> Claim:
     claim = lock(claim)
     _ensure_clock_keeper(actor, claim)
+    deadlines.refresh(claim)  # the stored date is stale while a suspension runs
     reason = require_text(reason, _("Geef de reden van de verdaging; die komt in de brief."))
     weeks = deadlines.terms()["extension_weeks"] if weeks is None else int(weeks)
     if claim.status not in OPEN_STATES:
@@ -50,6 +51,7 @@ def claim_extend_term(*, claim: Claim, actor, weeks: int | None = None, reason: 
 def claim_record_default_notice(*, claim: Claim, actor, received_on: dt.date, reason: str = "") -> Claim:
     claim = lock(claim)
     _ensure_clock_keeper(actor, claim)
+    deadlines.refresh(claim)  # the stored date is stale while a suspension runs
     if claim.status not in (*OPEN_STATES, State.ON_HOLD):
         raise TransitionRefused(_("Er is al besloten; een ingebrekestelling heeft geen gevolg meer."),
                                 code="not_open")
@@ -58,4 +60,5 @@ def claim_record_default_notice(*, claim: Claim, actor, received_on: dt.date, re
     if received_on > today():
         raise TransitionRefused(_("De datum van ontvangst ligt in de toekomst."), code="future")
     ClockEvent.objects.create(claim=claim, kind=K.DEFAULT_NOTICE, on_date=received_on, reason=reason, actor=actor)
+    claim.save(update_fields=["decision_due", "clock_suspended", "updated_at"])
     return claim
