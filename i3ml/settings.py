@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -16,7 +17,7 @@ if not SECRET_KEY:
     if not DEBUG and env.bool("REQUIRE_SECRET_KEY", default=False):
         raise RuntimeError("SECRET_KEY must be set in production")
     # A development key, only ever used when nothing is configured (make run, tests).
-    SECRET_KEY = "dev-only-insecure-key-mijnschade"  # noqa: S105
+    SECRET_KEY = "dev-only-insecure-key-mijnschade"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -129,6 +130,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE = {
     "resend-pending-email": {"task": "claims.tasks.sweep_outbox", "schedule": 300.0},
+    "move-suspended-deadlines": {"task": "claims.tasks.refresh_suspended_deadlines",
+                                 "schedule": crontab(hour=5, minute=30)},
 }
 CELERY_TIMEZONE = TIME_ZONE
 
