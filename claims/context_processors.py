@@ -1,0 +1,12 @@
+"""What every page needs to know about the user: their roles, for the menu."""
+
+from . import roles
+
+
+def user_roles(request) -> dict:
+    held = roles.roles_of(getattr(request, "user", None))
+    return {
+        "is_resident": roles.RESIDENT in held,
+        "is_desk": bool(held & {roles.DESK, roles.COORDINATOR}),
+        "is_staff_role": bool(held & roles.STAFF_ROLES),
+    }
