@@ -65,44 +65,65 @@ def decision_clock(events: Iterable[ClockEvent], *, as_of: dt.date) -> DecisionC
     """The decision due date: start + term + suspended days + extension, then rolled forward (Atw).
 
     Suspended days run from the day after the request up to the day the clock runs again (see Suspension);
-    while a suspension is open, the due date moves on every day until it ends (Awb 4:15).
+    while a suspension is open, the due date moves on every day until it ends (Awb 4:15). Suspensions for
+    different causes (an info request, and a hold the applicant asked for) may overlap; a day counts once.
     """
     started_on = None
     suspensions: list[Suspension] = []
-    open_suspension: ClockEvent | None = None
+    open_by_cause: dict[str, ClockEvent] = {}
     extension_weeks, extension_reason = 0, ""
     default_notice_on = None
+
+    def close(event: ClockEvent, end: dt.date) -> None:
+        suspensions.append(Suspension(event.on_date, end, event.cause, event.reason, event.due_date))
+
     for event in sorted(events, key=lambda e: (e.on_date, e.pk or 0)):
         if event.kind == K.START:
             # A reopened claim starts a fresh term; earlier suspensions belong to the old one.
-            started_on, suspensions, open_suspension = event.on_date, [], None
+            started_on, suspensions, open_by_cause = event.on_date, [], {}
             extension_weeks, extension_reason, default_notice_on = 0, "", None
-        elif event.kind == K.SUSPEND and open_suspension is None:
-            open_suspension = event
-        elif event.kind == K.RESUME and open_suspension is not None:
-            suspensions.append(Suspension(open_suspension.on_date, event.on_date, open_suspension.cause,
-                                          open_suspension.reason, open_suspension.due_date))
-            open_suspension = None
+        elif event.kind == K.SUSPEND and event.cause not in open_by_cause:
+            open_by_cause[event.cause] = event
+        elif event.kind == K.RESUME:
+            # A resume names its cause; one without (a withdrawal, say) ends every open suspension.
+            causes = [event.cause] if event.cause in open_by_cause else ([] if event.cause else list(open_by_cause))
+            for cause in causes:
+                close(open_by_cause.pop(cause), event.on_date)
         elif event.kind == K.EXTEND:
             extension_weeks, extension_reason = event.weeks or 0, event.reason
         elif event.kind == K.DEFAULT_NOTICE:
             default_notice_on = event.on_date
-    if open_suspension is not None:
-        suspensions.append(Suspension(open_suspension.on_date, None, open_suspension.cause, open_suspension.reason,
-                                      open_suspension.due_date))
+    suspensions += [Suspension(e.on_date, None, e.cause, e.reason, e.due_date) for e in open_by_cause.values()]
+    suspensions.sort(key=lambda s: s.start)
     if started_on is None:
         return DecisionClock(started_on=None, due=None)
-    suspended_days = sum(s.days(as_of) for s in suspensions)
-    raw_end = started_on + dt.timedelta(weeks=terms()["decision_weeks"] + extension_weeks, days=suspended_days)
+    raw_end = started_on + dt.timedelta(weeks=terms()["decision_weeks"] + extension_weeks,
+                                        days=suspended_days(suspensions, as_of=as_of))
     return DecisionClock(
         started_on=started_on,
         due=termijnen.roll_forward(raw_end),
         suspensions=tuple(suspensions),
         extension_weeks=extension_weeks,
         extension_reason=extension_reason,
-        suspended=bool(suspensions) and suspensions[-1].is_open(as_of),
+        suspended=any(s.is_open(as_of) for s in suspensions),
         default_notice_on=default_notice_on,
     )
+
+
+def suspended_days(suspensions: Iterable[Suspension], *, as_of: dt.date) -> int:
+    """The number of distinct days on which at least one suspension held the clock."""
+    tomorrow = as_of + dt.timedelta(days=1)
+    spans = sorted(
+        (s.start + dt.timedelta(days=1), min(s.runs_again_on(as_of), tomorrow)) for s in suspensions
+    )
+    total, covered_until = 0, None
+    for first, stop in spans:
+        if covered_until is not None and first < covered_until:
+            first = covered_until
+        if stop > first:
+            total += (stop - first).days
+            covered_until = stop
+    return total
 
 
 def objection_due(decision_sent_on: dt.date) -> dt.date:

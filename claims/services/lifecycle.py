@@ -8,11 +8,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .. import deadlines, notifications
+from .. import deadlines, letters, notifications
 from .. import roles as R
 from ..errors import TransitionRefused
-from ..models import Claim, ClockEvent, ClockEventKind, Outcome
-from ..states import SUSPENDED_STATES, State
+from ..models import Claim, ClockEvent, ClockEventKind, LetterKind, Outcome
+from ..states import State
 from ..timeutil import local_date, now, today
 from .steps import begin, finish, require_text
 
@@ -57,6 +57,8 @@ def claim_submit(*, claim: Claim, actor, reason: str = "") -> Claim:
     claim = finish(claim, name="submit", actor=actor, reason=reason, clock_events=[start])
     if claim.urgent:
         notifications.alert_coordinators_urgent(claim)
+    letters.schedule(claim=claim, kind=LetterKind.RECEIPT,
+                     key=letters.transition_key(claim, "submit", LetterKind.RECEIPT))
     return claim
 
 
@@ -81,8 +83,11 @@ def claim_request_info(*, claim: Claim, actor, reason: str = "", reply_days: int
     claim.reply_due = deadlines.reply_due(today(), reply_days)
     events = [ClockEvent(kind=K.SUSPEND, cause=Cause.INFO_REQUEST, on_date=today(), reason=question,
                          due_date=claim.reply_due)]
-    return finish(claim, name="request_info", actor=actor, reason=question, data={"reply_days": reply_days},
-                  clock_events=events)
+    claim = finish(claim, name="request_info", actor=actor, reason=question, data={"reply_days": reply_days},
+                   clock_events=events)
+    letters.schedule(claim=claim, kind=LetterKind.INFO_REQUEST, context={"question": question},
+                     key=letters.transition_key(claim, "request_info", LetterKind.INFO_REQUEST))
+    return claim
 
 
 @transaction.atomic
@@ -230,7 +235,8 @@ def claim_withdraw(*, claim: Claim, actor, reason: str = "") -> Claim:
     claim.reply_due = None
     events = []
     if _open_suspension(claim):
-        events.append(ClockEvent(kind=K.RESUME, cause=Cause.OTHER, on_date=today(), reason=str(_("Ingetrokken"))))
+        # No cause: ends every open suspension.
+        events.append(ClockEvent(kind=K.RESUME, on_date=today(), reason=str(_("Ingetrokken"))))
     return finish(claim, name="withdraw", actor=actor, reason=reason, clock_events=events)
 
 
@@ -238,19 +244,16 @@ def claim_withdraw(*, claim: Claim, actor, reason: str = "") -> Claim:
 def claim_hold(*, claim: Claim, actor, reason: str = "") -> Claim:
     claim = begin(claim, name="hold", actor=actor)
     reason = require_text(reason, REASON_NEEDED)
-    events = []
-    if not _open_suspension(claim):
-        events.append(ClockEvent(kind=K.SUSPEND, cause=Cause.ON_HOLD, on_date=today(), reason=reason))
+    # Its own suspension (Awb 4:15 lid 2a), even when an info request already holds the clock.
+    events = [ClockEvent(kind=K.SUSPEND, cause=Cause.ON_HOLD, on_date=today(), reason=reason)]
     return finish(claim, name="hold", actor=actor, reason=reason, clock_events=events)
 
 
 @transaction.atomic
 def claim_resume(*, claim: Claim, actor, reason: str = "") -> Claim:
     claim = begin(claim, name="resume", actor=actor)
-    events = []
-    if claim.held_from not in SUSPENDED_STATES:
-        events.append(ClockEvent(kind=K.RESUME, cause=Cause.ON_HOLD, on_date=today(),
-                                 reason=reason or str(_("Behandeling hervat"))))
+    events = [ClockEvent(kind=K.RESUME, cause=Cause.ON_HOLD, on_date=today(),
+                         reason=reason or str(_("Behandeling hervat")))]
     return finish(claim, name="resume", actor=actor, reason=reason, clock_events=events)
 
 
