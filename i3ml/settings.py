@@ -100,7 +100,7 @@ STORAGES = {
 }
 # Uploaded files live outside the web root and are served only through views that check access.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "files"))
-MEDIA_URL = None
+MEDIA_URL = "/_media-not-served/"  # nothing routes here; files go out only through access-checked views
 
 LOGIN_URL = "claims:login"
 LOGIN_REDIRECT_URL = "claims:home"
@@ -133,6 +133,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE = {
     "resend-pending-email": {"task": "claims.tasks.sweep_outbox", "schedule": 300.0},
+    "render-stranded-letters": {"task": "claims.tasks.sweep_letters", "schedule": 300.0},
     "move-suspended-deadlines": {"task": "claims.tasks.refresh_suspended_deadlines",
                                  "schedule": crontab(hour=5, minute=30)},
 }

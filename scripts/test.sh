@@ -17,8 +17,9 @@ cleanup() { [ "$OWN_SERVICES" -eq 1 ] && scripts/services.sh down; }
 trap cleanup EXIT
 scripts/services.sh up || exit $?
 
-export DATABASE_URL=postgres://mijnschade:mijnschade@127.0.0.1:5432/mijnschade
-export REDIS_URL=redis://127.0.0.1:6379/15
+# TEST_DATABASE_URL / TEST_REDIS_URL let two checkouts test side by side on one machine.
+export DATABASE_URL="${TEST_DATABASE_URL:-postgres://mijnschade:mijnschade@127.0.0.1:5432/mijnschade}"
+export REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 unset EMAIL_URL SECRET_KEY DEBUG
 
