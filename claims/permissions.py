@@ -9,7 +9,7 @@ from .timeutil import today
 
 # Transition name → roles that may fire it (DESIGN.md). The coordinator may also act for an absent guide.
 TRANSITION_ROLES: dict[str, frozenset[str]] = {
-    "submit": frozenset({R.RESIDENT, R.DESK}),
+    "submit": frozenset({R.RESIDENT, R.DESK, R.COORDINATOR}),
     "start_intake": frozenset({R.COORDINATOR}),
     "request_info": frozenset({R.CASEWORKER, R.COORDINATOR}),
     "receive_info": frozenset({R.RESIDENT, R.CASEWORKER, R.COORDINATOR}),

@@ -17,6 +17,7 @@ class Person(models.Model):
     name = models.CharField(_("naam"), max_length=200)
     email = models.EmailField(_("e-mailadres"), blank=True)
     email_verified_at = models.DateTimeField(_("e-mailadres bevestigd op"), null=True, blank=True)
+    privacy_accepted_at = models.DateTimeField(_("privacyverklaring geaccepteerd op"), null=True, blank=True)
     phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
     postal_address = models.TextField(
         _("postadres"), blank=True, help_text=_("Alleen als dit niet het adres van de woning is.")

@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from ..views import documents
+
+urlpatterns = [
+    path("<int:pk>/", documents.document_download, name="document_download"),
+]

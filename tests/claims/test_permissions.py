@@ -9,7 +9,7 @@ from tests.factories import Cast, UserFactory, claim_in, resident
 
 # Written out from DESIGN.md ("Transitions ... who"); the coordinator may also act for a case guide.
 WHO: dict[str, set[str]] = {
-    "submit": {R.RESIDENT, R.DESK},
+    "submit": {R.RESIDENT, R.DESK, R.COORDINATOR},
     "start_intake": {R.COORDINATOR},
     "request_info": {R.CASEWORKER, R.COORDINATOR},
     "receive_info": {R.RESIDENT, R.CASEWORKER, R.COORDINATOR},

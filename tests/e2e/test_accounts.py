@@ -17,6 +17,11 @@ VERIFY_PATH = re.compile(r"https?://[^/\s]+(/registreren/bevestigen/[\w-]+/)")
 RESET_PATH = re.compile(r"https?://[^/\s]+(/wachtwoord-vergeten/nieuw/[\w-]+/[\w-]+/)")
 
 
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "nl-NL"}  # a resident's browser in Limburg
+
+
 @pytest.fixture(autouse=True)
 def fast_hashing(settings):
     # The live server shares these settings: registration hashes with MD5 here, not a second per password.
