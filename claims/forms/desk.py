@@ -11,7 +11,7 @@ from ..models import MINING_MUNICIPALITIES, Channel, DamageKind, Person, Preferr
 from ..models.property import normalise_postcode
 from ..selectors_desk import DeskQuery
 from ..services.desk import DamageInput, PersonInput, PropertyInput
-from .accounts import DescribedByMixin  # ties inputs to the hint and error ids of includes/field.html
+from .base import DescribedByMixin  # ties inputs to the hint and error ids of includes/field.html
 
 _REFERENCE = re.compile(r"^MS-?(\d{4})-?(\d{1,6})$")
 _PHONE = re.compile(r"^\+?[0-9 ()\-]{8,20}$")
