@@ -7,7 +7,9 @@ demo claims already is left as it is."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import random
 import time
 import unicodedata
@@ -15,12 +17,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from celery import current_app
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from . import deadlines, letters
 from . import roles as R
 from .models import (
     Channel,
@@ -28,6 +32,7 @@ from .models import (
     ClockEventKind,
     DamageItem,
     DamageKind,
+    Letter,
     Outcome,
     Person,
     PreferredChannel,
@@ -42,6 +47,7 @@ from .timeutil import frozen, local_date
 
 S = State
 User = get_user_model()
+log = logging.getLogger(__name__)
 
 SEED = 2026
 DEFAULT_PASSWORD = "mijnschade-demo"
@@ -357,18 +363,19 @@ def _slug(text: str) -> str:
 # --- accounts and teams ---------------------------------------------------------------------------------
 
 def ensure_accounts(password: str, *, joined: dt.datetime) -> Staff:
-    """The demo logins, created once; an account that exists already is kept as it is."""
+    """The demo logins. An account that exists already keeps its details and password; each role login is
+    made a member of its role's group."""
     hashed = make_password(password)  # hashing is slow on purpose: once for all demo accounts
     groups = {group.name: group for group in Group.objects.filter(name__in=R.ALL_ROLES)}
     users = {}
     for account in ACCOUNTS:
-        user, created = User.objects.get_or_create(username=account.username, defaults={
+        user, _created = User.objects.get_or_create(username=account.username, defaults={
             "first_name": account.first_name, "last_name": account.last_name, "email": account.email,
             "password": hashed, "is_staff": account.role != R.RESIDENT, "is_superuser": account.role is None,
             "date_joined": joined,
         })
-        if created and account.role is not None:
-            user.groups.add(groups[account.role])
+        if account.role is not None:
+            user.groups.add(groups[account.role])  # nothing happens when it is a member already
         users[account.username] = user
     _ensure_bewoner_person(users[BEWONER], joined=joined)
     return Staff(users)
@@ -379,7 +386,7 @@ def _ensure_bewoner_person(user: User, *, joined: dt.datetime) -> Person:
     if person is None:
         person = Person.objects.create(
             name=user.get_full_name(), email=user.email, phone="045 571 23 86", user=user,
-            preferred_channel=PreferredChannel.DIGITAL, digital_consent_at=joined,
+            email_verified_at=joined, preferred_channel=PreferredChannel.DIGITAL, digital_consent_at=joined,
         )
     return person
 
@@ -399,7 +406,7 @@ class Resident:
     phone: str
     digital: bool
     language: str = "nl"
-    username: str = ""  # set: an online account (portal), else the resident never logs in
+    username: str = ""  # set: an account for the portal (as claims.accounts makes them: the e-mail address)
 
 
 @dataclass
@@ -419,7 +426,7 @@ class Step:
     name: str
     lo: float  # days after the step before
     hi: float
-    actor: str  # key into Plan.actors at play time
+    actor: str  # "resident", "system" or a key of Plan.people: who takes the step
     reason: str = ""
     data: dict = field(default_factory=dict)
     at: dt.datetime | None = None
@@ -556,15 +563,15 @@ class Planner:
             municipality = rng.choices(list(MUNICIPALITY_WEIGHTS), list(MUNICIPALITY_WEIGHTS.values()))[0]
             street = rng.choice([s for s in STREETS if s[0] == municipality])
         while True:
-            letters = "".join(rng.choice("ABCDEGHJKLMNPRSTVWXZ") for _ in range(2))
-            if letters in ("SA", "SD", "SS"):
+            pair = "".join(rng.choice("ABCDEGHJKLMNPRSTVWXZ") for _ in range(2))
+            if pair in ("SA", "SD", "SS"):  # never issued
                 continue
             number = rng.randint(1, 180)
             addition = rng.choice("AB") if rng.random() < 0.08 else ""
-            key = (street[3] + letters, number, addition)
+            key = (street[3] + pair, number, addition)
             if key not in self.addresses:
                 self.addresses.add(key)
-                return street, letters, number, addition
+                return street, pair, number, addition
 
     def _resident(self, *, online: bool) -> Resident:
         rng = self.rng
@@ -577,7 +584,7 @@ class Planner:
         email = self._email(name)
         return Resident(
             name=name, email=email, phone=phone, digital=online or rng.random() < 0.2,
-            language="en" if rng.random() < 0.03 else "nl", username=email.split("@")[0] if online else "",
+            language="en" if rng.random() < 0.03 else "nl", username=email if online else "",
         )
 
     def _co_owner(self, resident: Resident) -> Resident:
@@ -752,7 +759,10 @@ class Planner:
                  "Bezwaar gegrond: de schade wordt alsnog (verder) vergoed." if plan.objection_upheld
                  else "Bezwaar ongegrond: het besluit blijft in stand."),
         ]
-        settle = Step("start_settlement", 5, 20, "finance",
+        # Settling ends the chance to object (file_objection comes only from decided), so a partial award
+        # waits for the objection window to close; a full one is paid at once.
+        wait = (5, 20) if plan.outcome == Outcome.GRANTED else (43, 50)
+        settle = Step("start_settlement", *wait, "finance",
                       "Herstel via een aannemer (bouwdepot)." if plan_award(plan) > 10000
                       else "Uitbetaling op de rekening van de aanvrager.")
         if target == S.DECIDED:
@@ -858,6 +868,7 @@ class Builder:
         self.resident_group = Group.objects.get(name=R.RESIDENT)
         self.persons: dict[str, Person] = {BEWONER: Person.objects.get(user=staff[BEWONER])}
         self.homes: dict[tuple, Property] = {}
+        self.usernames = set(User.objects.values_list("username", flat=True))
         self.person_since: dict[int, dt.datetime] = {self.persons[BEWONER].pk: staff[BEWONER].date_joined}
 
     def build(self, plan: Plan) -> Claim:
@@ -878,10 +889,17 @@ class Builder:
 
     def _person(self, resident: Resident, *, since: dt.datetime) -> Person:
         key = resident.username or resident.email
-        if key in self.persons:
-            return self.persons[key]
+        if key not in self.persons:
+            self.persons[key] = self._new_person(resident, since=since)
+        return self.persons[key]
+
+    def _new_person(self, resident: Resident, *, since: dt.datetime) -> Person:
         user = None
-        if resident.username:
+        if resident.username and resident.username in self.usernames:  # left from an earlier demo: used again
+            user = User.objects.get(username=resident.username)
+            if (person := Person.objects.filter(user=user).first()) is not None:
+                return person
+        elif resident.username:
             first, last = resident.name.split(" ", 1)
             user = User(username=resident.username, first_name=first, last_name=last, email=resident.email,
                         date_joined=since - dt.timedelta(minutes=3))
@@ -890,21 +908,21 @@ class Builder:
             user.groups.add(self.resident_group)
         person = Person.objects.create(
             name=resident.name, email=resident.email, phone=resident.phone, user=user,
+            email_verified_at=since if user else None,
             preferred_channel=PreferredChannel.DIGITAL if resident.digital else PreferredChannel.PAPER,
             digital_consent_at=since if resident.digital else None, language=resident.language,
         )
-        self.persons[key] = person
         self.person_since[person.pk] = since
         return person
 
     def _home(self, address: tuple, *, owners: list[Person]) -> Property:
-        (municipality, town, street, digits), letters, number, *rest = address
+        (municipality, town, street, digits), pair, number, *rest = address
         addition = rest[0] if rest else ""
-        key = (digits + letters, number, addition)
+        key = (digits + pair, number, addition)
         if key not in self.homes:
             rng = self.rng
             self.homes[key] = Property.objects.create(
-                postcode=digits + letters, house_number=number, house_number_addition=addition, street=street,
+                postcode=digits + pair, house_number=number, house_number_addition=addition, street=street,
                 town=town, municipality=municipality,
                 bag_id=f"{GEMEENTECODE[municipality]}01{rng.randrange(10**9, 10**10):010d}",
                 build_year=rng.choice((rng.randint(1905, 1939), rng.randint(1946, 1975), rng.randint(1976, 2005))),
@@ -966,8 +984,7 @@ class Builder:
 
     def _maybe_extend(self, claim: Claim, plan: Plan, *, after: dt.datetime, before: dt.datetime) -> Claim:
         """The one extension (Awb 4:14), a few days before the term would lapse, if the plan has one."""
-        if (not plan.extend or claim.status not in OPEN_STATES or claim.clock_suspended
-                or claim.decision_due is None or claim.clock_events.filter(kind=ClockEventKind.EXTEND).exists()):
+        if not plan.extend or claim.status not in OPEN_STATES or claim.clock_suspended or claim.decision_due is None:
             return claim
         due = timezone.make_aware(dt.datetime.combine(claim.decision_due, dt.time(9)))
         if before < due - dt.timedelta(days=5):
@@ -976,6 +993,7 @@ class Builder:
         moment = max(moment, after + dt.timedelta(minutes=30))
         if local_date(moment) > claim.decision_due or moment >= before:
             return claim
+        plan.extend = False  # once (Awb 4:14)
         with frozen(moment):
             return claim_extend_term(claim=claim, actor=plan.people["caseworker"], reason=EXTENSION_REASON)
 
@@ -1054,6 +1072,7 @@ class SeedResult:
     claims: int
     by_state: dict[str, int]
     seconds: float = 0.0
+    letters_pending: int = 0
 
 
 def demo_claims():
@@ -1070,22 +1089,61 @@ def seed_demo(*, claims: int = DEFAULT_CLAIMS, password: str = DEFAULT_PASSWORD)
     """Loads the demo unless demo claims exist already; all or nothing."""
     started = time.monotonic()
     state_counts(claims)  # refuses too few claims before anything is written
-    with transaction.atomic():
+    with queued_side_effects(), transaction.atomic():
         existing = demo_claims().count()
         if existing:
             return SeedResult(loaded_now=False, claims=existing, by_state=claims_by_state())
         now = timezone.now().replace(microsecond=0)
-        rng = random.Random(SEED)
         staff = ensure_accounts(password, joined=now - dt.timedelta(days=HISTORY_DAYS + 30))
         ensure_teams(staff)
-        plans = Planner(staff=staff, now=now, rng=rng).plans(claims)
-        builder = Builder(staff=staff, now=now, rng=rng)
+        # Two generators: what the plans hold never depends on the day of seeding; choices made while
+        # playing the histories (extensions, notices) may, as terms fall on other days.
+        plans = Planner(staff=staff, now=now, rng=random.Random(SEED)).plans(claims)
+        builder_rng = random.Random(SEED + 1)
+        builder = Builder(staff=staff, now=now, rng=builder_rng)
         built = [(builder.build(plan), plan) for plan in plans]
-        record_default_notices(built, now=now, rng=rng)
+        record_default_notices(built, now=now, rng=builder_rng)
         record_recusals(built, staff)
         builder.backdate(built)
+        deadlines.refresh_suspended()  # what the morning beat does: suspended clocks moved on to today
+    render_bewoner_letters()
     return SeedResult(loaded_now=True, claims=len(built), by_state=claims_by_state(),
-                      seconds=time.monotonic() - started)
+                      seconds=time.monotonic() - started,
+                      letters_pending=Letter.objects.filter(claim__in=demo_claims(), document__isnull=True).count())
+
+
+@contextlib.contextmanager
+def queued_side_effects():
+    """The histories cause hundreds of letters and e-mails. Without a broker Celery runs tasks in-process,
+    which would render every PDF before the command ends (about a second each). So while the demo
+    commits, tasks go to the broker only: a worker makes them; without one they wait, as pending letters
+    and unsent e-mails, for the sweeps (`sweep_letters`, `sweep_outbox`)."""
+    conf = current_app.conf
+    eager = conf.task_always_eager
+    conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        conf.task_always_eager = eager
+
+
+def render_bewoner_letters() -> int:
+    """The letters the bewoner login sees in the portal, made now so the portal demo has real PDFs."""
+    made = 0
+    pending = Letter.objects.filter(claim__applicant__user__username=BEWONER, document__isnull=True)
+    for letter_id in pending.values_list("pk", flat=True):
+        try:
+            letters.render(letter_id)
+            made += 1
+        except Exception:  # e.g. WeasyPrint's libraries missing: the letter stays pending, the demo works
+            log.warning("Demo letter %s not rendered; it waits for the letter sweep", letter_id, exc_info=True)
+    return made
+
+
+def password_works(password: str) -> bool:
+    """Whether the demo logins still take this password (it may have changed since the demo was loaded)."""
+    user = User.objects.filter(username=ACCOUNTS[0].username).first()
+    return user is not None and user.check_password(password)
 
 
 def demo_logins() -> list[tuple[str, str]]:

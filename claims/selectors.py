@@ -67,5 +67,14 @@ def claims_visible_to(user) -> QuerySet[Claim]:
     return Claim.objects.filter(rule)
 
 
+def claims_as_resident(user) -> QuerySet[Claim]:
+    """The claims a user may see as applicant, co-owner or representative: the portal's "my claims".
+    A subset of `claims_visible_to`, so a person who is also staff sees only their own in the portal."""
+    visible = claims_visible_to(user)
+    if R.RESIDENT not in R.roles_of(user):
+        return visible.none()
+    return visible.filter(pk__in=Claim.objects.filter(_resident_filter(user)).values("pk"))
+
+
 def claim_for(user, reference: str) -> Claim | None:
     return claims_visible_to(user).filter(reference=reference).first()

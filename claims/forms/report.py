@@ -13,39 +13,13 @@ from ..models import MINING_MUNICIPALITIES, DamageKind
 from ..models.property import normalise_postcode
 from ..services.report import MAX_PHOTOS_PER_ITEM, Address, CoOwner
 from ..timeutil import today
+from .base import DescribedByMixin
 
 OTHER_MUNICIPALITY = "other"
 YES, NO = "yes", "no"
 DATE_INPUT_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%d %m %Y", "%Y-%m-%d"]
 _ADDITION = re.compile(r"^[A-Z0-9]{1,4}([ -]?[A-Z0-9]{1,4})?$")
 _PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()-]+$")
-
-
-class DescribedByMixin:
-    """Ties each input to the hint and error that includes/field.html shows (ids `<id>_hint`, `<id>_error`).
-    Django's own aria-describedby points at `<id>_helptext`, an id that include does not render."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._describe()
-
-    def full_clean(self):
-        super().full_clean()
-        self._describe()
-
-    def _describe(self) -> None:
-        errors = self._errors or {}
-        for name, field in self.fields.items():
-            widget = field.widget
-            if getattr(widget, "use_fieldset", False):
-                continue  # radio groups carry hint and error in their fieldset
-            auto_id = self[name].auto_id
-            hint = field.help_text and getattr(widget, "input_type", None) != "checkbox"  # the include shows none
-            ids = ([f"{auto_id}_hint"] if hint else []) + ([f"{auto_id}_error"] if name in errors else [])
-            if ids:
-                widget.attrs["aria-describedby"] = " ".join(ids)
-            else:
-                widget.attrs.pop("aria-describedby", None)
 
 
 def _required(message) -> dict:

@@ -9,7 +9,8 @@ from claims.states import State
 
 
 class Command(BaseCommand):
-    help = "Loads demo users, teams and claims with a consistent history; does nothing when already loaded."
+    help = ("Loads demo users, teams and claims, each with a history through the real lifecycle services. "
+            "Does nothing when demo claims exist already.")
 
     def add_arguments(self, parser):
         parser.add_argument("--claims", type=int, default=demo.DEFAULT_CLAIMS,
@@ -23,21 +24,26 @@ class Command(BaseCommand):
         if result.loaded_now:
             self.stdout.write(self.style.SUCCESS(
                 f"Demo loaded: {result.claims} claims in {result.seconds:.1f} s."))
+            if result.letters_pending:
+                self.stdout.write(f"{result.letters_pending} letters wait for a Celery worker to make their PDF "
+                                  "(the bewoner's letters are made already).")
         else:
             self.stdout.write(f"Demo data already loaded ({result.claims} claims); nothing changed.")
+            if not demo.password_works(password):
+                self.stdout.write(self.style.WARNING(
+                    "The demo logins have another password than the one below (DEMO_PASSWORD at first load)."))
         self.stdout.write(self._states(result.by_state))
         self.stdout.write(self._logins(password))
 
     def _states(self, by_state: dict[str, int]) -> str:
-        return "Claims per state: " + ", ".join(f"{state} {count}" for state, count in by_state.items()
-                                                if state in State.values)
+        return "Claims per state: " + ", ".join(f"{state} {by_state.get(state, 0)}" for state in State.values)
 
     def _logins(self, password: str) -> str:
         rows = [("username", "rol", "wachtwoord"), *((name, role, password) for name, role in demo.demo_logins())]
         widths = [max(len(row[column]) for row in rows) for column in range(3)]
         lines = ["", "Demo logins:"]
         for index, row in enumerate(rows):
-            lines.append("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+            lines.append("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
             if index == 0:
                 lines.append("  " + "  ".join("-" * width for width in widths))
         lines += ["", f"Open {demo.DEMO_URL} (back office: {demo.DEMO_URL}admin/)"]

@@ -1,0 +1,200 @@
+"""What a resident does in the portal: send a message, ask for a call back, answer an info request, respond
+to the draft advice (zienswijze), object to a decision, withdraw the claim.
+
+Every action is one service. Changes of state go through `claim_transition`, which checks the role and
+the object; actions without a transition check here that the actor is a party to the claim. Files are
+stored before the action, each on its own, by `portal_store_files`: a refused file must cost neither the
+resident's text nor the other files (see the views).
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .. import roles
+from ..errors import FORBIDDEN, NOT_NOW, TransitionForbidden, TransitionRefused
+from ..models import Claim, Document, Letter, Message
+from ..outbox import queue_email
+from ..permissions import is_party
+from ..progress import long_date
+from ..states import State
+from ..timeutil import local_date, today
+from ..uploads import UploadRefused, clean_display_name, store_upload
+from .lifecycle import claim_transition
+from .steps import lock
+
+MAX_TEXT = 10000
+
+
+@dataclass(frozen=True)
+class RefusedFile:
+    name: str
+    message: str
+
+
+def ensure_party(actor, claim: Claim) -> None:
+    """A resident of this claim: applicant, co-owner, or representative with a valid mandate."""
+    if actor is None or not roles.has_role(actor, roles.RESIDENT) or not is_party(actor, claim):
+        raise TransitionForbidden(FORBIDDEN, code="forbidden")
+
+
+def _not_a_draft(claim: Claim) -> None:
+    if claim.status == State.DRAFT:
+        raise TransitionRefused(NOT_NOW.format(state=State(claim.status).label), code="not_now")
+
+
+def _text(value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise TransitionRefused(message, code="text_required")
+    if len(value) > MAX_TEXT:
+        raise TransitionRefused(_("Uw tekst is te lang. Schrijf ten hoogste %(max)s tekens.") % {"max": MAX_TEXT},
+                                code="text_too_long")
+    return value
+
+
+def _with_attachments(body: str, documents: Sequence[Document]) -> str:
+    """The message names its files, so resident and case guide see what came with it."""
+    if not documents:
+        return body
+    with translation.override(settings.LANGUAGE_CODE):  # stored in the institute's language, like titles
+        names = ", ".join(d.original_name or d.title for d in documents)
+        line = _("Bijlagen: %(names)s") % {"names": names}
+    return f"{body}\n\n{line}" if body else line
+
+
+def _message(claim: Claim, actor, kind: str, body: str, *, phone: str = "") -> Message:
+    return Message.objects.create(claim=claim, kind=kind, direction=Message.Direction.IN, author=actor,
+                                  body=body, phone=phone)
+
+
+def portal_store_files(*, claim: Claim, actor, files: Iterable, kind: str,
+                       title: str = "") -> tuple[list[Document], list[RefusedFile]]:
+    """Stores each file on its own, on purpose not in one transaction. Returns what was kept and refused."""
+    ensure_party(actor, claim)
+    kept, refused = [], []
+    for file in files:
+        try:
+            kept.append(store_upload(claim=claim, file=file, kind=kind, actor=actor, title=title))
+        except UploadRefused as refusal:
+            refused.append(RefusedFile(name=clean_display_name(getattr(file, "name", "") or ""),
+                                       message=str(refusal.message)))
+    return kept, refused
+
+
+@transaction.atomic
+def message_send(*, claim: Claim, actor, body: str) -> Message:
+    ensure_party(actor, claim)
+    _not_a_draft(claim)
+    return _message(claim, actor, Message.Kind.MESSAGE, _text(body, _("Schrijf uw bericht.")))
+
+
+@transaction.atomic
+def callback_request(*, claim: Claim, actor, phone: str, letter: Letter | None = None,
+                     question: str = "") -> Message:
+    """The resident wants a call, e.g. because a letter is unclear. The case guide hears it at once."""
+    ensure_party(actor, claim)
+    _not_a_draft(claim)
+    phone = _text(phone, _("Vul uw telefoonnummer in."))
+    if letter is not None and letter.claim_id != claim.pk:
+        raise TransitionRefused(_("Kies een brief van deze melding."), code="wrong_letter")
+    lines = []
+    with translation.override(settings.LANGUAGE_CODE):
+        lines.append(_("Graag terugbellen op %(phone)s.") % {"phone": phone})
+        if letter is not None:
+            lines.append(_("Over de brief: %(kind)s van %(date)s.") % {
+                "kind": letter.get_kind_display(), "date": long_date(local_date(letter.created_at))})
+    question = (question or "").strip()[:MAX_TEXT]
+    if question:
+        lines.append(question)
+    message = _message(claim, actor, Message.Kind.CALLBACK, "\n".join(lines), phone=phone)
+    _tell_case_guide(claim)
+    return message
+
+
+def _tell_case_guide(claim: Claim) -> None:
+    # The promise on the page is a call within 2 working days; the guide must know without opening the dossier.
+    guide = claim.caseworker
+    if guide is None or not guide.email:
+        return  # the coordinators' inbox of unhandled messages covers claims without a guide (issue 4)
+    with translation.override(settings.LANGUAGE_CODE):
+        queue_email(
+            to=guide.email,
+            subject=_("Terugbelverzoek bij zaak %(reference)s") % {"reference": claim.reference},
+            body=_("Een bewoner vraagt om teruggebeld te worden over zaak %(reference)s. Bel binnen 2 werkdagen "
+                   "terug. Het telefoonnummer en de vraag staan bij de berichten in het dossier.")
+            % {"reference": claim.reference},
+            purpose="callback_request",
+            claim=claim,
+        )
+
+
+@transaction.atomic
+def info_request_answer(*, claim: Claim, actor, body: str, documents: Sequence[Document] = ()) -> Message:
+    """The answer to an info request: the clock runs again (`receive_info`) and the answer is kept."""
+    body = (body or "").strip()
+    if not body and not documents:
+        raise TransitionRefused(_("Schrijf uw antwoord of voeg een bestand toe."), code="text_required")
+    if len(body) > MAX_TEXT:
+        body = _text(body, "")  # refuses with the length message
+    claim = claim_transition(claim=claim, name="receive_info", actor=actor)
+    return _message(claim, actor, Message.Kind.INFO_ANSWER, _with_attachments(body, documents))
+
+
+def response_open(claim: Claim) -> bool:
+    """The zienswijze can be sent while the term to respond runs (up to and including `reply_due`)."""
+    return (claim.status == State.RESPONSE_PERIOD and claim.reply_due is not None
+            and today() <= claim.reply_due)
+
+
+@transaction.atomic
+def response_submit(*, claim: Claim, actor, body: str, documents: Sequence[Document] = ()) -> Message:
+    """The zienswijze on the draft advice. No transition: the case guide decides to revise or forward."""
+    claim = lock(claim)
+    ensure_party(actor, claim)
+    if claim.status != State.RESPONSE_PERIOD:
+        raise TransitionRefused(NOT_NOW.format(state=State(claim.status).label), code="not_now")
+    if not response_open(claim):
+        raise TransitionRefused(
+            _("De tijd om te reageren op het conceptadvies is voorbij. Dat kon tot en met %(date)s. Wilt u toch "
+              "nog iets laten weten? Stuur dan een bericht of bel uw zaakbegeleider.")
+            % {"date": long_date(claim.reply_due)},
+            code="response_late",
+        )
+    body = _text(body, _("Schrijf uw reactie op het conceptadvies."))
+    return _message(claim, actor, Message.Kind.RESPONSE, _with_attachments(body, documents))
+
+
+def objection_late(claim: Claim) -> bool:
+    return claim.objection_due is not None and today() > claim.objection_due
+
+
+@transaction.atomic
+def objection_file(*, claim: Claim, actor, grounds: str, late_excuse: str = "",
+                   documents: Sequence[Document] = ()) -> Claim:
+    """An objection (bezwaar) to a decision; after the window only with the reason it is late (Awb 6:11)."""
+    grounds = _text(grounds, _("Schrijf op waarom u het niet eens bent met het besluit."))
+    late_excuse = (late_excuse or "").strip()[:MAX_TEXT]
+    claim = claim_transition(claim=claim, name="file_objection", actor=actor, reason=grounds,
+                             late_excuse=late_excuse)
+    body = grounds
+    if late_excuse:
+        with translation.override(settings.LANGUAGE_CODE):
+            body += "\n\n" + _("Waarom te laat: %(excuse)s") % {"excuse": late_excuse}
+    _message(claim, actor, Message.Kind.OBJECTION, _with_attachments(body, documents))
+    return claim
+
+
+@transaction.atomic
+def withdrawal_file(*, claim: Claim, actor, reason: str = "") -> Claim:
+    """The resident withdraws the claim; the reason is optional and theirs to give."""
+    reason = (reason or "").strip()[:MAX_TEXT]
+    claim = claim_transition(claim=claim, name="withdraw", actor=actor, reason=reason)
+    with translation.override(settings.LANGUAGE_CODE):
+        body = reason or _("Ik trek mijn melding in.")
+    _message(claim, actor, Message.Kind.WITHDRAWAL, body)
+    return claim
