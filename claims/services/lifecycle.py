@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .. import deadlines, letters, notifications
@@ -224,6 +225,13 @@ def claim_start_settlement(*, claim: Claim, actor, reason: str = "") -> Claim:
 @transaction.atomic
 def claim_close(*, claim: Claim, actor, reason: str = "") -> Claim:
     claim = begin(claim, name="close", actor=actor)
+    if claim.status == State.DECIDED and claim.objection_due is not None and today() <= claim.objection_due:
+        # Closing would take away the right to object (Awb 6:7): wait until the window has passed.
+        raise TransitionRefused(
+            _("De bezwaartermijn loopt nog tot en met %(date)s. Daarna kan de zaak worden afgesloten.")
+            % {"date": date_format(claim.objection_due, "l j F Y")},
+            code="objection_window_open",
+        )
     claim.closed_at = now()
     return finish(claim, name="close", actor=actor, reason=reason)
 

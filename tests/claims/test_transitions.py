@@ -27,7 +27,7 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "file_objection": ({"decided", "not_admissible"}, "objection"),
     "decide_objection": ({"objection"}, "settlement"),  # the test claim has an award, so: settlement
     "start_settlement": ({"decided"}, "settlement"),
-    "close": ({"decided", "settlement"}, "closed"),
+    "close": ({"settlement"}, "closed"),  # from decided only after the objection window: see below
     "withdraw": (OPEN | {"on_hold"}, "withdrawn"),
     "hold": (OPEN, "on_hold"),
     "resume": ({"on_hold"}, "intake"),  # the test claim was held in intake
@@ -83,6 +83,22 @@ def test_resume_returns_to_the_state_hold_left(held_in):
 
 
 @pytest.mark.django_db
+def test_a_decided_claim_closes_only_after_the_objection_window():
+    import datetime as dt
+
+    from claims import timeutil
+
+    cast = Cast()
+    claim = claim_in(cast, "decided")
+    with pytest.raises(TransitionRefused) as refused:
+        cast.fire(claim, "close")
+    assert refused.value.code == "objection_window_open"
+    after = timeutil.now() + dt.timedelta(weeks=7)
+    with timeutil.frozen(after):
+        assert cast.fire(claim, "close").status == "closed"
+
+
+@pytest.mark.django_db
 def test_decide_objection_without_award_closes():
     cast = Cast()
     claim = claim_in(cast, "not_admissible")
@@ -99,7 +115,6 @@ def test_start_settlement_needs_an_award():
     with pytest.raises(TransitionRefused) as refused:
         cast.fire(claim, "start_settlement")
     assert refused.value.code == "no_award"
-    assert cast.fire(claim, "close").status == "closed"
 
 
 @pytest.mark.django_db
