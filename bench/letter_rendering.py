@@ -1,0 +1,110 @@
+"""How long a letter takes: the whole `letters.render` pipeline against bare WeasyPrint on the same HTML.
+
+    python bench/letter_rendering.py [--count 20]
+
+Uses DATABASE_URL if set (it must be migrated); otherwise a throwaway SQLite database in a temporary
+directory, migrated first. The demo claim and its letters are made in a transaction that is rolled back,
+and the PDFs go to a temporary MEDIA_ROOT, so nothing is left behind. Prints wall-clock and CPU time per
+letter: on a busy machine the CPU time is the steadier figure.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django(workdir: Path) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "i3ml.settings")
+    os.environ["MEDIA_ROOT"] = str(workdir / "files")
+    os.environ.pop("REDIS_URL", None)  # nothing is enqueued anyway: the transaction never commits
+    throwaway = "DATABASE_URL" not in os.environ
+    if throwaway:
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    import django
+
+    django.setup()
+    if throwaway:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+
+
+def make_claim():
+    from django.contrib.auth import get_user_model
+
+    from claims.models import DamageItem, Person, Property
+    from claims.services import claim_create_draft, claim_transition
+
+    actor = get_user_model().objects.create_superuser("bench-letters", "bench@example.nl", None)
+    person = Person.objects.create(name="J. Bemelmans", email="bemelmans@example.nl")
+    home = Property.objects.create(postcode="6411AB", house_number=9990, street="Akerstraat", town="Heerlen",
+                                   municipality="Heerlen")
+    claim = claim_create_draft(property=home, applicant=person, filed_by=actor)
+    DamageItem.objects.create(claim=claim, position=1, location="Woonkamer", kind="crack",
+                              description="Scheur van 2 mm boven de deur")
+    return claim_transition(claim=claim, name="submit", actor=actor)
+
+
+def timed(work) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    work()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def summary(label: str, samples: list[tuple[float, float]]) -> tuple[float, float]:
+    walls, cpus = [s[0] for s in samples], [s[1] for s in samples]
+    print(f"{label:<34} wall mean {statistics.mean(walls) * 1000:7.1f} ms  median "
+          f"{statistics.median(walls) * 1000:7.1f} ms   cpu mean {statistics.mean(cpus) * 1000:7.1f} ms  "
+          f"median {statistics.median(cpus) * 1000:7.1f} ms")
+    return statistics.mean(walls), statistics.mean(cpus)
+
+
+def bench(count: int) -> None:
+    from django.db import transaction
+    from weasyprint import HTML
+
+    from claims import letters
+    from claims.models import Document, Letter, LetterKind
+
+    with transaction.atomic():
+        claim = make_claim()
+        ids = [Letter.objects.get(claim=claim, kind=LetterKind.RECEIPT).pk]
+        ids += [letters.schedule(claim=claim, kind=LetterKind.RECEIPT, key=f"bench:{claim.pk}:{i}").pk
+                for i in range(1, count + 1)]  # one extra: the first rendering warms up fonts
+
+        warm_wall, warm_cpu = timed(lambda: letters.render(ids[0]))
+        print(f"first letter (loads fonts)         wall {warm_wall * 1000:7.1f} ms   cpu {warm_cpu * 1000:7.1f} ms")
+        pipeline = [timed(lambda letter_id=letter_id: letters.render(letter_id)) for letter_id in ids[1:]]
+        assert Document.objects.filter(claim=claim).count() == count + 1
+
+        html = letters.render_html(Letter.objects.get(pk=ids[1]))
+        bare = [timed(lambda: HTML(string=html, base_url=letters.BASE_URL).write_pdf(**letters.PDF_OPTIONS))
+                for _ in range(count)]
+        html_only = [timed(lambda: letters.render_html(Letter.objects.get(pk=ids[1]))) for _ in range(count)]
+
+        print(f"{count} receipts, {len(html) // 1024} kB HTML, PDF options {letters.PDF_OPTIONS}")
+        pipe_wall, pipe_cpu = summary("letters.render (HTML+PDF+store)", pipeline)
+        bare_wall, bare_cpu = summary("bare WeasyPrint (same HTML)", bare)
+        summary("template only (render_html)", html_only)
+        print(f"ratio pipeline / bare WeasyPrint: wall {pipe_wall / bare_wall:.2f}, cpu {pipe_cpu / bare_cpu:.2f}")
+        transaction.set_rollback(True)  # undo everything the benchmark wrote
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-letters-") as workdir:
+        setup_django(Path(workdir))
+        bench(args.count)
+
+
+if __name__ == "__main__":
+    main()
