@@ -4,6 +4,7 @@ import logging
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 
 from . import timeutil
 from .models import OutgoingEmail
@@ -32,17 +33,19 @@ def deliver(email_id: int) -> bool:
         email = OutgoingEmail.objects.select_for_update(skip_locked=True).filter(pk=email_id, sent_at=None).first()
         if email is None:
             return False
-        email.attempts += 1
         try:
             send_mail(email.subject, email.body, None, [email.to], fail_silently=False)
-        except Exception as error:  # the mail server's fault, not ours: keep the row for the next try
-            email.last_error = str(error)[:2000]
-            email.save(update_fields=["attempts", "last_error"])
-            raise
-        email.sent_at = timeutil.now()
-        email.last_error = ""
-        email.save(update_fields=["attempts", "sent_at", "last_error"])
-        return True
+        except Exception as error:  # the mail server's fault, not ours: the row waits for the next try
+            failure = error
+        else:
+            email.attempts += 1
+            email.sent_at = timeutil.now()
+            email.last_error = ""
+            email.save(update_fields=["attempts", "sent_at", "last_error"])
+            return True
+    # Recorded outside the block above, so the note of the failure survives; then Celery retries.
+    OutgoingEmail.objects.filter(pk=email_id).update(attempts=F("attempts") + 1, last_error=str(failure)[:2000])
+    raise failure
 
 
 def pending_ids(limit: int = 500) -> list[int]:

@@ -80,9 +80,10 @@ def _worker_database_url(name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path="/" + name))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def celery_worker_process(django_db_setup, tmp_path_factory):
-    """A real worker process on Redis and the test database.
+    """A real worker process on Redis and the test database, for the test module that asks for it. Per
+    module, so it is not running while other modules' transactional tests empty the database.
 
     Tests that use it must be `@pytest.mark.django_db(transaction=True)`: the worker is another
     process and sees only committed data.
