@@ -4,6 +4,7 @@ Every upload (online report, desk, portal, expert) goes through `store_upload`; 
 through `document_response`. A refused upload raises `UploadRefused` and leaves nothing behind.
 """
 
+import contextlib
 import hashlib
 import io
 import logging
@@ -13,6 +14,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import unicodedata
 import warnings
 from urllib.parse import quote
@@ -25,7 +27,7 @@ from django.db import transaction
 from django.http import FileResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 from . import pdf_inspect
 from .models import Claim, DamageItem, Document, DocumentKind
@@ -200,10 +202,25 @@ def sniff(data: bytes) -> str | None:
 # --- photos -----------------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _strict_decoding():
+    """WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import, which would let a truncated
+    upload through; while we decode an upload it is off again."""
+    with _decoding_lock:
+        lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+
+
+_decoding_lock = threading.Lock()
+
+
 def reencode_image(data: bytes, kind: str) -> tuple[bytes, str]:
     """Decode fully and write a new file: no metadata (EXIF GPS included) and no hidden payload survive."""
     pillow_format = {JPEG: "JPEG", PNG: "PNG", HEIF: "HEIF"}[kind]
-    with warnings.catch_warnings():
+    with _strict_decoding(), warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             probe = Image.open(io.BytesIO(data), formats=[pillow_format])

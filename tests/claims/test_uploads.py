@@ -402,3 +402,14 @@ def test_no_file_stays_behind_when_the_row_cannot_be_saved(claim, cast, media, m
     with pytest.raises(IntegrityError):
         store_upload(claim=claim, file=upload("a.pdf", samples.pdf()), kind="scan", actor=cast.resident)
     assert files_under(media) == []
+
+
+def test_a_truncated_photo_is_refused_even_after_weasyprint_loosened_pillow(claim, cast, media):
+    import weasyprint  # noqa: F401  (its import sets ImageFile.LOAD_TRUNCATED_IMAGES = True for the process)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    with pytest.raises(UploadRefused) as refused:
+        store_upload(claim=claim, file=upload("half.jpg", samples.truncated_jpeg()), kind="photo", actor=cast.resident)
+    assert refused.value.code == "image_unreadable"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # restored for WeasyPrint
