@@ -32,6 +32,12 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A Dutch browser, as most residents have; English is tested by choosing it on the page."""
+    return {**browser_context_args, "locale": "nl-NL"}
+
+
 @dataclass
 class WorkerProcess:
     """A running `celery -A i3ml worker` that uses the pytest-django test database."""

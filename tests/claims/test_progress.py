@@ -154,6 +154,7 @@ def test_a_rejected_decision_skips_settlement_and_a_closed_one_has_no_current_st
         cast.fire(claim, "decide", outcome="rejected", awarded_amount=0)
         claim.refresh_from_db()
         assert [s.mark for s in progress.timeline(claim, claim.transitions.all())][-1] == progress.SKIPPED
+    with frozen(MOMENT + dt.timedelta(weeks=7)):  # closing waits for the objection window
         cast.fire(claim, "close")
         claim.refresh_from_db()
         marks = [s.mark for s in progress.timeline(claim, claim.transitions.all())]

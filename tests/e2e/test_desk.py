@@ -146,7 +146,7 @@ def test_desk_files_a_claim_for_a_new_resident_and_prints_the_receipt(live_serve
     axe_check(page)
 
     # Without JavaScript the receipt still explains how to print.
-    context = page.context.browser.new_context(java_script_enabled=False)
+    context = page.context.browser.new_context(java_script_enabled=False, locale="nl-NL")
     context.add_cookies(page.context.cookies())
     nojs = context.new_page()
     nojs.goto(base + reverse("claims:desk_receipt", args=[filed.reference]))

@@ -1,0 +1,11 @@
+"""Dutch first: the site speaks Dutch unless the visitor chose English (language switch or their account),
+whatever language their browser happens to ask for."""
+
+
+class DutchUnlessChosen:
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
