@@ -32,6 +32,16 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(autouse=True)
+def _dutch_to_begin_with():
+    """Every test starts in Dutch, whatever language an earlier request in this thread left active."""
+    from django.utils import translation
+
+    translation.activate("nl")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     """A Dutch browser, as most residents have; English is tested by choosing it on the page."""
