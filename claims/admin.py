@@ -9,12 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from .admin_forms import TransitionForm
 from .errors import TransitionRefused
 from .models import (
+    AccessCode,
     Claim,
     ClaimTransition,
     ClockEvent,
     DamageItem,
     Document,
+    Letter,
     Mandate,
+    Message,
     OutgoingEmail,
     Person,
     Property,
@@ -191,3 +194,25 @@ class OutgoingEmailAdmin(ReadOnlyAdmin):
 @admin.register(ReferenceCounter)
 class ReferenceCounterAdmin(ReadOnlyAdmin):
     list_display = ("year", "last")
+
+
+@admin.register(Letter)
+class LetterAdmin(ReadOnlyAdmin):
+    list_display = ("claim", "kind", "recipient", "language", "status", "attempts", "created_at", "rendered_at")
+    list_filter = ("kind", "status")
+    list_select_related = ("claim", "recipient")
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    list_display = ("claim", "kind", "direction", "author", "created_at", "handled_at")
+    list_filter = ("kind", "direction")
+    list_select_related = ("claim", "author")
+
+
+@admin.register(AccessCode)
+class AccessCodeAdmin(ReadOnlyAdmin):
+    # Only hashes are stored; nothing here can be used to log in.
+    list_display = ("person", "purpose", "expires_at", "used_at", "attempts")
+    list_filter = ("purpose",)
+    exclude = ("code_hash",)
