@@ -35,6 +35,7 @@ step() {
 }
 
 step "$VENV/ruff" check .
+step "$VENV/python" manage.py collectstatic --noinput --verbosity 0
 step "$VENV/python" manage.py makemigrations --check --dry-run
 # shellcheck disable=SC2086  # PYTEST_ARGS is split on purpose
 step "$VENV/pytest" ${PYTEST_ARGS:-}
