@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..models import MINING_MUNICIPALITIES, Channel, DamageKind, Person, PreferredChannel, Property
@@ -106,8 +107,9 @@ class MultipleFileField(forms.FileField):
 def _scans_field(required: bool) -> MultipleFileField:
     return MultipleFileField(
         label=_("Gescande papieren"), required=required,
-        help_text=_("PDF, JPG of PNG. U kunt meer bestanden tegelijk kiezen (ten hoogste %(max)s).")
-        % {"max": MAX_SCANS},
+        # format_lazy: the text is translated when the page is shown, not once at import.
+        help_text=format_lazy(_("PDF, JPG of PNG. U kunt meer bestanden tegelijk kiezen (ten hoogste {max})."),
+                              max=MAX_SCANS),
         error_messages={"required": _("Kies ten minste één bestand.")},
     )
 
