@@ -124,6 +124,8 @@ class DeskClaimForm(DescribedByMixin, forms.Form):
     A person or home found in the look-up arrives as a hidden id; then its fields are not asked again.
     """
 
+    # One token per form page: a second click on "indienen" finds the first claim instead of filing two.
+    form_token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     person_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Naam"), required=False, max_length=200,
                            help_text=_("Voorletters en achternaam, zoals op de post."))

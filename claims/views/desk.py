@@ -5,9 +5,11 @@ travels from the POST to the receipt in a signed, short-lived cookie scoped to t
 the database (the session is stored there); the receipt page deletes it when it shows the code.
 """
 
+import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +27,7 @@ from ..services.desk import DeskRefused, desk_attach_scans, desk_file_claim, des
 CODE_COOKIE_MAX_AGE = 15 * 60  # seconds: long enough to reach the printer, short on a shared desk PC
 # What was typed in a search that found no one is carried to the new-claim form, so nothing is typed twice.
 CARRIED_TO_NEW = ("name", "postcode", "house_number", "addition")
+FORM_TOKEN_SECONDS = 60 * 60  # a form page sent twice within the hour files one claim
 
 
 # --- the activation code's one trip from the filing to the receipt ---------------------------------------
@@ -84,10 +87,19 @@ def desk_new(request):
     if request.method != "POST":
         initial = {key: request.GET[key] for key in ("person_id", "property_id", *CARRIED_TO_NEW)
                    if request.GET.get(key)}
-        return _new_page(request, DeskClaimForm(initial=initial))
+        return _new_page(request, DeskClaimForm(initial={**initial, "form_token": secrets.token_hex(16)}))
 
     form = DeskClaimForm(request.POST, request.FILES)
     if not form.is_valid():
+        return _new_page(request, form)
+    token_key = f"desk-form:{request.user.pk}:{form.cleaned_data['form_token']}"
+    if form.cleaned_data["form_token"] and not cache.add(token_key, "", timeout=FORM_TOKEN_SECONDS):
+        # The same page sent twice (a double click, a reload): show what the first one filed.
+        filed = cache.get(token_key)
+        if filed:
+            messages.info(request, _("Deze melding was al ingediend."))
+            return redirect("claims:desk_claim", reference=filed)
+        form.add_error(None, _("Deze melding wordt al verwerkt. Wacht even en kijk dan bij de bewoner."))
         return _new_page(request, form)
     picked = form.picked_person
     replaces_code = picked is not None and picked.user_id is None and activation_code_expiry(picked) is not None
@@ -101,10 +113,13 @@ def desk_new(request):
             description=form.cleaned_data["description"].strip(), damage_items=form.damage_inputs(),
         )
     except (DeskRefused, TransitionRefused, AccountRefused) as refused:
+        cache.delete(token_key)  # nothing was filed: the page may be sent again
         form.add_error(None, refused.message)
         return _new_page(request, form)
 
     claim = filing.claim
+    if form.cleaned_data["form_token"]:
+        cache.set(token_key, claim.reference, timeout=FORM_TOKEN_SECONDS)
     messages.success(request, _("De melding %(reference)s is ingediend.") % {"reference": claim.reference})
     if form.property_input() is not None and not filing.property_created:
         messages.info(request, _("Dit adres was al bekend. De melding hoort bij die woning."))

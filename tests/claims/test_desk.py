@@ -492,3 +492,20 @@ def test_a_coordinator_at_the_desk_may_file_too(client, cast):
     response = client.post(reverse("claims:desk_new"), new_claim_data())
     assert response.status_code == 302
     assert Claim.objects.get().status == "submitted"
+
+
+def test_the_same_page_sent_twice_files_one_claim(client, cast):
+    client.force_login(cast.desk)
+    page = client.get(reverse("claims:desk_new"))
+    token = page.context["form"].initial["form_token"]
+    assert token and f'value="{token}"' in page.text
+    first = client.post(reverse("claims:desk_new"), new_claim_data(form_token=token))
+    second = client.post(reverse("claims:desk_new"), new_claim_data(form_token=token))
+    claim = Claim.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == reverse("claims:desk_claim", args=[claim.reference])
+    # A new page gets a new token and files a new claim.
+    fresh = client.get(reverse("claims:desk_new")).context["form"].initial["form_token"]
+    assert fresh != token
+    client.post(reverse("claims:desk_new"), new_claim_data(form_token=fresh))
+    assert Claim.objects.count() == 2
