@@ -105,6 +105,10 @@ def _last(transitions: Sequence[ClaimTransition], name: str) -> ClaimTransition 
     return next((t for t in reversed(transitions) if t.name == name), None)
 
 
+def _by(due: dt.date | None) -> str:
+    return _("Uiterlijk %(date)s.") % {"date": long_date(due)} if due else ""
+
+
 def _within_term(decision_due: dt.date | None) -> str:
     if decision_due is None:
         return _("Binnen de beslistermijn.")
@@ -246,7 +250,7 @@ def _commission_review(claim, *, transitions, decision_due, today) -> Status:
                   "de schade en over het bedrag."),
         next_step=_("Wij nemen een besluit over uw schade."),
         next_due=decision_due,
-        next_when=(_("Uiterlijk %(date)s.") % {"date": long_date(decision_due)}) if decision_due else "",
+        next_when=_by(decision_due),
     )
 
 
@@ -257,7 +261,7 @@ def _decision_pending(claim, *, transitions, decision_due, today) -> Status:
         meaning=_("De commissie heeft ons advies gegeven. Wij nemen nu een besluit over uw schade."),
         next_step=_("U krijgt ons besluit in een brief."),
         next_due=decision_due,
-        next_when=(_("Uiterlijk %(date)s.") % {"date": long_date(decision_due)}) if decision_due else "",
+        next_when=_by(decision_due),
     )
 
 
@@ -312,7 +316,7 @@ def _objection(claim, *, transitions, decision_due, today) -> Status:
                   "uit te leggen in een gesprek."),
         next_step=_("U krijgt onze beslissing op uw bezwaar in een brief."),
         next_due=due,
-        next_when=(_("Uiterlijk %(date)s.") % {"date": long_date(due)}) if due else "",
+        next_when=_by(due),
     )
 
 

@@ -84,10 +84,9 @@ class NewPasswordMixin(DescribedByMixin):
         return cleaned
 
 
-class RegisterForm(NewPasswordMixin, forms.Form):
-    name = forms.CharField(label=_("Uw naam"), max_length=200,
-                           widget=forms.TextInput(attrs={"autocomplete": "name"}),
-                           error_messages={"required": _("Vul uw naam in.")})
+class NewAccountForm(NewPasswordMixin, forms.Form):
+    """What registering and activating share: e-mail, password, how letters come, language, consent."""
+
     email = _email_field()
     password1 = NewPasswordMixin.password1
     password2 = NewPasswordMixin.password2
@@ -95,15 +94,21 @@ class RegisterForm(NewPasswordMixin, forms.Form):
     language = _language_field()
     privacy_accepted = _privacy_field()
 
-    field_order = ["name", "email", "password1", "password2", "preferred_channel", "language", "privacy_accepted"]
-
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"preferred_channel": PreferredChannel.PAPER,
                                       "language": (translation.get_language() or "nl")[:2]})
         super().__init__(*args, **kwargs)
 
 
-class ActivateForm(NewPasswordMixin, forms.Form):
+class RegisterForm(NewAccountForm):
+    name = forms.CharField(label=_("Uw naam"), max_length=200,
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}),
+                           error_messages={"required": _("Vul uw naam in.")})
+
+    field_order = ["name", "email", "password1", "password2", "preferred_channel", "language", "privacy_accepted"]
+
+
+class ActivateForm(NewAccountForm):
     code = forms.CharField(
         label=_("Activeringscode"), max_length=30,
         help_text=_("Deze code staat op de ontvangstbevestiging die u aan het loket kreeg, bijvoorbeeld "
@@ -111,19 +116,8 @@ class ActivateForm(NewPasswordMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
         error_messages={"required": _("Vul de activeringscode van uw brief in.")},
     )
-    email = _email_field()
-    password1 = NewPasswordMixin.password1
-    password2 = NewPasswordMixin.password2
-    preferred_channel = _channel_field()
-    language = _language_field()
-    privacy_accepted = _privacy_field()
 
     field_order = ["code", "email", "password1", "password2", "preferred_channel", "language", "privacy_accepted"]
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"preferred_channel": PreferredChannel.PAPER,
-                                      "language": (translation.get_language() or "nl")[:2]})
-        super().__init__(*args, **kwargs)
 
     def clean_code(self):
         code = self.cleaned_data["code"]
