@@ -2,14 +2,19 @@
 the fewest open claims (DESIGN.md, issue 4). The step itself is `start_intake`, taken by the system."""
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from claims import roles
-from claims.errors import TransitionRefused
+from claims.errors import FORBIDDEN, TransitionForbidden, TransitionRefused
 from claims.models import Claim, Team
 from claims.services import claim_transition
-from claims.states import OPEN_STATES
+from claims.services.steps import lock, require_text
+from claims.states import FINAL_STATES, OPEN_STATES, State
+from claims.timeutil import now
+
+from .models import Note, Reassignment
 
 User = get_user_model()
 
@@ -39,3 +44,44 @@ def claim_assign_automatically(*, claim: Claim) -> Claim:
                                 code="no_caseworker")
     return claim_transition(claim=claim, name="start_intake", actor=None, caseworker=guide,
                             reason=_("Automatisch toegewezen"))
+
+
+def _active_guide(user):
+    if user is None or not user.is_active or not roles.has_role(user, roles.CASEWORKER):
+        raise TransitionRefused(_("Kies een actieve zaakbegeleider."), code="invalid_caseworker")
+    return user
+
+
+@transaction.atomic
+def claim_reassign(*, claim: Claim, to_guide, actor, reason: str, handover: str = "") -> Claim:
+    """The coordinator gives a claim to another guide. The reason is kept; the handover note is the first
+    thing the new guide sees in the dossier."""
+    if actor is None or not (actor.is_superuser or roles.has_role(actor, roles.COORDINATOR)):
+        raise TransitionForbidden(FORBIDDEN, code="forbidden")
+    reason = require_text(reason, _("Geef een reden op voor de overdracht."))
+    claim = lock(claim)
+    to_guide = _active_guide(to_guide)
+    if claim.status in (State.DRAFT, *FINAL_STATES):
+        raise TransitionRefused(_("Een concept of afgesloten zaak wordt niet overgedragen."), code="not_open")
+    if claim.caseworker_id == to_guide.pk:
+        return claim
+    Reassignment.objects.create(claim=claim, from_guide_id=claim.caseworker_id, to_guide=to_guide, reason=reason,
+                                actor=actor, created_at=now())
+    Note.objects.create(claim=claim, kind=Note.Kind.HANDOVER, author=actor, body=handover.strip() or reason,
+                        created_at=now())
+    claim.caseworker = to_guide
+    claim.save(update_fields=["caseworker", "updated_at"])
+    return claim
+
+
+def claims_reassign(*, references: list[str], to_guide, actor, reason: str, handover: str = "") -> list[Claim]:
+    """Many claims at once, all or none: one that cannot move stops the batch with its reference named."""
+    with transaction.atomic():
+        moved = []
+        for claim in Claim.objects.filter(reference__in=references).order_by("pk"):
+            try:
+                moved.append(claim_reassign(claim=claim, to_guide=to_guide, actor=actor, reason=reason,
+                                            handover=handover))
+            except TransitionRefused as error:
+                raise TransitionRefused(f"{claim.reference}: {error.message}", code=error.code) from error
+        return moved

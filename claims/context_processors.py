@@ -9,4 +9,7 @@ def user_roles(request) -> dict:
         "is_resident": roles.RESIDENT in held,
         "is_desk": bool(held & {roles.DESK, roles.COORDINATOR}),
         "is_staff_role": bool(held & roles.STAFF_ROLES),
+        "is_guide": bool(held & {roles.CASEWORKER, roles.COORDINATOR}),
+        "is_coordinator": roles.COORDINATOR in held,
+        "is_expert": roles.EXPERT in held,
     }

@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from . import roles as R
 from .errors import FORBIDDEN, TransitionForbidden
-from .models import Claim, ClaimTransition, Mandate, Recusal
+from .models import Absence, Claim, ClaimTransition, Mandate, Recusal
 from .timeutil import today
 
 # Transition name → roles that may fire it (DESIGN.md). The coordinator may also act for an absent guide.
@@ -55,13 +55,31 @@ def valid_mandates(*, on):
     return Mandate.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on), valid_from__lte=on)
 
 
+def substituted_by(user, *, on) -> set[int]:
+    """The guides this user stands in for today: their claims are this user's to work on meanwhile."""
+    return set(Absence.objects.filter(substitute=user, starts_on__lte=on, ends_on__gte=on)
+               .values_list("user_id", flat=True))
+
+
+def may_work_on(user, claim: Claim) -> bool:
+    """Staff work on a claim (notes, calls, messages, planning) that is not a transition: its own case
+    guide or their substitute, or a coordinator. Team colleagues only read."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or R.COORDINATOR in R.roles_of(user):
+        return True
+    return R.CASEWORKER in R.roles_of(user) and object_rule(user, R.CASEWORKER, claim)
+
+
 def object_rule(user, role: str, claim: Claim) -> bool:
     if role == R.RESIDENT:
         return is_party(user, claim)
     if role == R.DESK:
         return claim.filed_by_id == user.pk
     if role == R.CASEWORKER:
-        return claim.caseworker_id == user.pk
+        return claim.caseworker_id == user.pk or (
+            claim.caseworker_id is not None and claim.caseworker_id in substituted_by(user, on=today())
+        )
     if role == R.EXPERT:
         return claim.expert_id == user.pk
     if role == R.COMMISSION:

@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from . import roles as R
-from .models import Claim, Mandate, Person, Recusal, Team
+from .models import Absence, Claim, Mandate, Person, Recusal, Team
 from .permissions import valid_mandates
 from .states import State
 from .timeutil import today
@@ -28,7 +28,9 @@ def _resident_filter(user) -> Q:
 
 def _caseworker_filter(user) -> Q:
     municipalities = sorted({m for team in Team.objects.filter(members=user) for m in team.municipalities})
-    rule = Q(caseworker=user)
+    on = today()
+    standing_in_for = Absence.objects.filter(substitute=user, starts_on__lte=on, ends_on__gte=on).values("user_id")
+    rule = Q(caseworker=user) | Q(caseworker__in=standing_in_for)
     if municipalities:
         # Team claims, read-only; a resident's unsent draft is nobody's business yet.
         rule |= Q(property__municipality__in=municipalities) & ~Q(status=State.DRAFT)

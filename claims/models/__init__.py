@@ -4,15 +4,17 @@ from .claim import Channel, Claim, Outcome
 from .damage import DamageItem, DamageKind, Verdict
 from .document import Document, DocumentKind, ImmutableRecordError
 from .history import ClaimTransition, ClockEvent, ClockEventKind
+from .inspection import Inspection
 from .letter import Letter, LetterKind
 from .message import Message
 from .outbox import OutgoingEmail
 from .parties import Mandate, Person, PreferredChannel
 from .property import MINING_MUNICIPALITIES, Property
-from .staff import Recusal, Team
+from .staff import Absence, Recusal, StaffProfile, Team
 
 __all__ = [
     "MINING_MUNICIPALITIES",
+    "Absence",
     "AccessCode",
     "Channel",
     "Claim",
@@ -24,6 +26,7 @@ __all__ = [
     "Document",
     "DocumentKind",
     "ImmutableRecordError",
+    "Inspection",
     "Letter",
     "LetterKind",
     "Mandate",
@@ -35,6 +38,7 @@ __all__ = [
     "Property",
     "Recusal",
     "ReferenceCounter",
+    "StaffProfile",
     "StatutoryHoliday",
     "Team",
     "Verdict",

@@ -30,6 +30,8 @@ class DamageItem(models.Model):
     description = models.TextField(_("omschrijving"))
     noticed_on = models.DateField(_("gezien sinds"), null=True, blank=True)
     measurements = models.CharField(_("afmetingen"), max_length=200, blank=True)
+    expert_notes = models.TextField(_("toelichting deskundige"), blank=True)
+    added_by_expert = models.BooleanField(_("gevonden bij de opname"), default=False)
     expert_verdict = models.CharField(_("oordeel deskundige"), max_length=8, choices=Verdict.choices,
                                       blank=True)
     repair_cost = models.DecimalField(_("herstelkosten"), max_digits=12, decimal_places=2, null=True,

@@ -13,6 +13,7 @@ class Message(models.Model):
         RESPONSE = "response", _("Zienswijze")
         OBJECTION = "objection", _("Bezwaar")
         WITHDRAWAL = "withdrawal", _("Intrekking")
+        EXPERT_OBJECTION = "expert_objection", _("Bezwaar tegen de deskundige")
 
     class Direction(models.TextChoices):
         IN = "in", _("Van de aanvrager")
@@ -20,7 +21,7 @@ class Message(models.Model):
 
     claim = models.ForeignKey("claims.Claim", verbose_name=_("zaak"), on_delete=models.CASCADE,
                               related_name="messages")
-    kind = models.CharField(_("soort"), max_length=12, choices=Kind.choices, default=Kind.MESSAGE)
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.MESSAGE)
     direction = models.CharField(_("richting"), max_length=3, choices=Direction.choices)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("door"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="+")

@@ -46,3 +46,51 @@ class Recusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} / {self.claim_id}"
+
+
+class StaffProfile(models.Model):
+    """What residents and colleagues need to reach a staff member, and an expert's declaration of
+    interests (shown before the expert is chosen, so a conflict is seen in time)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("medewerker"), on_delete=models.CASCADE,
+                                related_name="staff_profile")
+    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
+    conflict_declaration = models.TextField(_("verklaring belangen"), blank=True)
+    declaration_updated_on = models.DateField(_("verklaring bijgewerkt op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("medewerkerprofiel")
+        verbose_name_plural = _("medewerkerprofielen")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Absence(models.Model):
+    """A case guide away for a while, and the colleague residents should call meanwhile."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("afwezige"), on_delete=models.CASCADE,
+                             related_name="absences")
+    substitute = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("vervanger"),
+                                   on_delete=models.PROTECT, related_name="substitutions")
+    starts_on = models.DateField(_("van"))
+    ends_on = models.DateField(_("tot en met"))
+    reason = models.CharField(_("reden"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("vastgelegd door"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("afwezigheid")
+        verbose_name_plural = _("afwezigheden")
+        ordering = ["starts_on", "pk"]
+        indexes = [models.Index(fields=["user", "ends_on"], name="absence_user_end")]
+        constraints = [
+            models.CheckConstraint(name="absence_ends_after_start",
+                                   condition=models.Q(ends_on__gte=models.F("starts_on"))),
+            models.CheckConstraint(name="absence_substitute_is_other",
+                                   condition=~models.Q(substitute=models.F("user"))),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.starts_on}–{self.ends_on}"

@@ -46,8 +46,12 @@ def landing_url_for(user) -> str:
     held = roles.roles_of(user)
     if roles.DESK in held:
         return _url_or_home("claims:desk")
+    if held & {roles.CASEWORKER, roles.COORDINATOR}:
+        return _url_or_home("casework:caseload")
+    if roles.EXPERT in held:
+        return _url_or_home("casework:expert_home")
     if held & roles.STAFF_ROLES or user.is_staff:
-        return reverse("admin:index")  # issue 4 gives the other staff roles their own work page
+        return reverse("admin:index")  # issue 5 gives commission, decision makers and finance their pages
     if roles.RESIDENT in held:
         return _url_or_home("claims:portal")
     return reverse("claims:home")

@@ -1,0 +1,3 @@
+"""Routes: caseload (see casework/views/caseload.py)."""
+
+urlpatterns = []

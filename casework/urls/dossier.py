@@ -1,0 +1,3 @@
+"""Routes: dossier (see casework/views/dossier.py)."""
+
+urlpatterns = []

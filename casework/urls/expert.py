@@ -1,0 +1,3 @@
+"""Routes: expert (see casework/views/expert.py)."""
+
+urlpatterns = []

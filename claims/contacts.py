@@ -1,0 +1,43 @@
+"""Who a resident should call about a claim today: the case guide, or the named substitute while the
+guide is away. The portal and letters show this; the dossier shows it to colleagues."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .letter_content import general_phone
+from .models import Absence, Claim, StaffProfile
+from .timeutil import today
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    phone: str
+    substitute_for: str = ""
+    back_on: dt.date | None = None
+
+
+def _phone(user) -> str:
+    profile = StaffProfile.objects.filter(user=user).first()
+    return (profile.phone if profile and profile.phone else "") or general_phone()
+
+
+def absence_of(user, *, on: dt.date) -> Absence | None:
+    return (Absence.objects.filter(user=user, starts_on__lte=on, ends_on__gte=on)
+            .select_related("substitute").order_by("-starts_on", "-pk").first())
+
+
+def contact_for(claim: Claim, *, on: dt.date | None = None) -> Contact | None:
+    """None until a case guide is assigned (then the general number is the way in)."""
+    if claim.caseworker_id is None:
+        return None
+    on = on or today()
+    guide = claim.caseworker
+    guide_name = guide.get_full_name().strip() or guide.get_username()
+    away = absence_of(guide, on=on)
+    if away is not None:
+        substitute = away.substitute
+        return Contact(name=substitute.get_full_name().strip() or substitute.get_username(),
+                       phone=_phone(substitute), substitute_for=guide_name,
+                       back_on=away.ends_on + dt.timedelta(days=1))
+    return Contact(name=guide_name, phone=_phone(guide))
