@@ -144,6 +144,11 @@ def response_due(sent_on: dt.date) -> dt.date:
     return termijnen.term_end(sent_on, days=terms()["response_days"])
 
 
+def expert_objection_due(told_on: dt.date) -> dt.date:
+    """The resident may object to the chosen expert within two weeks of being told who it is."""
+    return termijnen.term_end(told_on, days=terms()["expert_objection_days"])
+
+
 def safety_visit_due(reported_at: dt.datetime) -> dt.datetime:
     # In UTC, so 48 hours stay 48 real hours across a change to or from summer time.
     return reported_at.astimezone(dt.UTC) + dt.timedelta(hours=terms()["urgent_visit_hours"])

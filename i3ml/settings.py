@@ -163,6 +163,7 @@ MIJNSCHADE_TERMS = {
     "extension_weeks": env.int("TERM_EXTENSION_WEEKS", default=8),  # Awb 4:14, once
     "info_reply_days": env.int("TERM_INFO_REPLY_DAYS", default=28),  # Awb 4:15
     "response_days": env.int("TERM_RESPONSE_DAYS", default=14),  # zienswijze
+    "expert_objection_days": env.int("TERM_EXPERT_OBJECTION_DAYS", default=14),  # bezwaar tegen deskundige
     "objection_weeks": env.int("TERM_OBJECTION_WEEKS", default=6),  # Awb 6:7
     "objection_decision_weeks": env.int("TERM_OBJECTION_DECISION_WEEKS", default=12),  # Awb 7:10
     "urgent_visit_hours": env.int("TERM_URGENT_VISIT_HOURS", default=48),

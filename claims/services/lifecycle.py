@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import deadlines, letters, notifications
 from .. import roles as R
 from ..errors import TransitionRefused
-from ..models import Claim, ClockEvent, ClockEventKind, LetterKind, Outcome
+from ..models import Claim, ClockEvent, ClockEventKind, Inspection, LetterKind, Outcome
 from ..states import State
 from ..timeutil import local_date, now, today
 from .steps import begin, finish, require_text
@@ -127,7 +127,12 @@ def claim_plan_inspection(*, claim: Claim, actor, reason: str = "", expert=None,
     data = {"expert": claim.expert_id}
     if planned_for is not None:
         data["planned_for"] = planned_for.isoformat()
-    return finish(claim, name="plan_inspection", actor=actor, reason=reason, data=data)
+    claim = finish(claim, name="plan_inspection", actor=actor, reason=reason, data=data)
+    # The visit itself is planned next (casework.services.inspection); the resident may object to the
+    # expert within two weeks of being told, which the appointment letter does.
+    Inspection.objects.create(claim=claim, expert=claim.expert, chosen_on=today(),
+                              objection_due=deadlines.expert_objection_due(today()), created_by=actor)
+    return claim
 
 
 @transaction.atomic
