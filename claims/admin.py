@@ -9,12 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from .admin_forms import TransitionForm
 from .errors import TransitionRefused
 from .models import (
+    Absence,
     AccessCode,
     Claim,
     ClaimTransition,
     ClockEvent,
     DamageItem,
     Document,
+    Inspection,
     Letter,
     Mandate,
     Message,
@@ -23,6 +25,7 @@ from .models import (
     Property,
     Recusal,
     ReferenceCounter,
+    StaffProfile,
     StatutoryHoliday,
     Team,
 )
@@ -179,6 +182,26 @@ class StatutoryHolidayAdmin(admin.ModelAdmin):
 class TeamAdmin(admin.ModelAdmin):
     list_display = ("name",)
     filter_horizontal = ("members",)
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "phone", "declaration_updated_on")
+    list_select_related = ("user",)
+
+
+@admin.register(Absence)
+class AbsenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "substitute", "starts_on", "ends_on", "reason")
+    list_select_related = ("user", "substitute")
+    date_hierarchy = "starts_on"
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnlyAdmin):
+    list_display = ("claim", "expert", "status", "chosen_on", "objection_due", "starts_at", "visited_at")
+    list_filter = ("status",)
+    list_select_related = ("claim", "expert")
 
 
 @admin.register(Recusal)
