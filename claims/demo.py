@@ -27,6 +27,7 @@ from django.utils import timezone
 from . import deadlines, letters
 from . import roles as R
 from .models import (
+    Absence,
     Channel,
     Claim,
     ClockEventKind,
@@ -38,6 +39,7 @@ from .models import (
     PreferredChannel,
     Property,
     Recusal,
+    StaffProfile,
     Team,
     Verdict,
 )
@@ -389,6 +391,32 @@ def _ensure_bewoner_person(user: User, *, joined: dt.datetime) -> Person:
             email_verified_at=joined, preferred_channel=PreferredChannel.DIGITAL, digital_consent_at=joined,
         )
     return person
+
+
+# Direct lines for the people residents call, and the experts' declarations of interests.
+PHONES = {
+    "zaakbegeleider": "045 000 01 11", "zaakbegeleider2": "045 000 01 12", "zaakbegeleider3": "045 000 01 13",
+    "zaakbegeleider4": "046 000 01 14", "zaakbegeleider5": "046 000 01 15", "coordinator": "045 000 01 00",
+    "deskundige": "06 1000 0021", "deskundige2": "06 1000 0022", "deskundige3": "06 1000 0023",
+}
+DECLARATIONS = {
+    "deskundige": "Geen nevenfuncties. Woont in Maastricht; geen familie of zakelijke banden in de Parkstad.",
+    "deskundige2": "Lid van de Vereniging van Bouwkundigen Limburg. Woont in Brunssum (werkt daar niet voor buren).",
+    "deskundige3": "Werkte tot 2022 als opzichter bij een aannemer in Kerkrade; sindsdien geen banden meer.",
+}
+
+
+def ensure_profiles(staff: Staff, *, on: dt.date) -> None:
+    for username, phone in PHONES.items():
+        StaffProfile.objects.get_or_create(user=staff[username], defaults={
+            "phone": phone, "conflict_declaration": DECLARATIONS.get(username, ""),
+            "declaration_updated_on": on - dt.timedelta(days=60) if username in DECLARATIONS else None,
+        })
+    # One guide is away next week, so the substitute shows in her residents' portal and in the caseload.
+    Absence.objects.get_or_create(user=staff["zaakbegeleider3"], defaults={
+        "substitute": staff["zaakbegeleider2"], "starts_on": on, "ends_on": on + dt.timedelta(days=11),
+        "reason": "Verlof",
+    })
 
 
 def ensure_teams(staff: Staff) -> None:
@@ -1096,6 +1124,7 @@ def seed_demo(*, claims: int = DEFAULT_CLAIMS, password: str = DEFAULT_PASSWORD)
         now = timezone.now().replace(microsecond=0)
         staff = ensure_accounts(password, joined=now - dt.timedelta(days=HISTORY_DAYS + 30))
         ensure_teams(staff)
+        ensure_profiles(staff, on=local_date(now))
         # Two generators: what the plans hold never depends on the day of seeding; choices made while
         # playing the histories (extensions, notices) may, as terms fall on other days.
         plans = Planner(staff=staff, now=now, rng=random.Random(SEED)).plans(claims)
