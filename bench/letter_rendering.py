@@ -1,6 +1,9 @@
 """How long a letter takes: the whole `letters.render` pipeline against bare WeasyPrint on the same HTML.
 
-    python bench/letter_rendering.py [--count 20]
+    python bench/letter_rendering.py [--count 20] [--kinds receipt,appointment,...]
+
+Every letter kind that has a template is measured (the receipt also against bare WeasyPrint); kinds whose
+step the demo claim has not reached get their facts from a plausible snapshot (see SAMPLE_FACTS).
 
 Uses DATABASE_URL if set (it must be migrated); otherwise a throwaway SQLite database in a temporary
 directory, migrated first. The demo claim and its letters are made in a transaction that is rolled back,
@@ -66,44 +69,101 @@ def summary(label: str, samples: list[tuple[float, float]]) -> tuple[float, floa
     return statistics.mean(walls), statistics.mean(cpus)
 
 
-def bench(count: int) -> None:
-    from django.db import transaction
+def sample_facts(kind: str) -> dict:
+    """Facts for letters whose step the demo claim (just submitted) has not reached, as those steps give them."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from claims import timeutil
+    from claims.models import LetterKind
+
+    today = timeutil.today()
+    visit = timezone.localtime(timeutil.now()).replace(hour=10, minute=0, second=0, microsecond=0)
+    visit += dt.timedelta(days=21)
+    return {
+        LetterKind.NOT_ADMISSIBLE: {"reason": "De woning ligt buiten het mijnbouwschadegebied.",
+                                    "decided_on": today, "objection_due_on": today + dt.timedelta(weeks=6)},
+        LetterKind.APPOINTMENT: {"starts_at": visit, "ends_at": visit + dt.timedelta(hours=2),
+                                 "expert_name": "Ir. P. Hendriks", "objection_due_on": today + dt.timedelta(days=14)},
+        LetterKind.DRAFT_ADVICE: {"reply_due_on": today + dt.timedelta(days=14), "expert_name": "Ir. P. Hendriks"},
+        LetterKind.EXTENSION: {"previous_due_on": today + dt.timedelta(weeks=8),
+                               "decision_due_on": today + dt.timedelta(weeks=16), "extension_weeks": 8,
+                               "reason": "De deskundige moet de fundering nog een keer bekijken."},
+    }.get(kind, {})
+
+
+def rendered_kinds() -> list[str]:
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    from claims.models import LetterKind
+
+    kinds = []
+    for kind in LetterKind.values:
+        try:
+            get_template(f"letters/{kind}.html")
+        except TemplateDoesNotExist:
+            continue
+        kinds.append(kind)
+    return kinds
+
+
+def page_count(document) -> int:
+    from pypdf import PdfReader
+
+    with document.file.open("rb") as handle:
+        return len(PdfReader(handle).pages)
+
+
+def compare_with_bare_weasyprint(letter, pipeline: list[tuple[float, float]], count: int) -> None:
     from weasyprint import HTML
+
+    from claims import letters
+
+    html = letters.render_html(letter)
+    bare = [timed(lambda: HTML(string=html, base_url=letters.BASE_URL).write_pdf(**letters.PDF_OPTIONS))
+            for _ in range(count)]
+    html_only = [timed(lambda: letters.render_html(letter)) for _ in range(count)]
+    print(f"   {len(html) // 1024} kB HTML, PDF options {letters.PDF_OPTIONS}")
+    pipe_wall, pipe_cpu = statistics.mean(s[0] for s in pipeline), statistics.mean(s[1] for s in pipeline)
+    bare_wall, bare_cpu = summary("bare WeasyPrint (same HTML)", bare)
+    summary("template only (render_html)", html_only)
+    print(f"ratio pipeline / bare WeasyPrint: wall {pipe_wall / bare_wall:.2f}, cpu {pipe_cpu / bare_cpu:.2f}")
+
+
+def bench(count: int, kinds: list[str]) -> None:
+    from django.db import transaction
 
     from claims import letters
     from claims.models import Document, Letter, LetterKind
 
     with transaction.atomic():
         claim = make_claim()
-        ids = [Letter.objects.get(claim=claim, kind=LetterKind.RECEIPT).pk]
-        ids += [letters.schedule(claim=claim, kind=LetterKind.RECEIPT, key=f"bench:{claim.pk}:{i}").pk
-                for i in range(1, count + 1)]  # one extra: the first rendering warms up fonts
-
-        warm_wall, warm_cpu = timed(lambda: letters.render(ids[0]))
+        warm_id = Letter.objects.get(claim=claim, kind=LetterKind.RECEIPT).pk
+        warm_wall, warm_cpu = timed(lambda: letters.render(warm_id))  # the first rendering loads the fonts
         print(f"first letter (loads fonts)         wall {warm_wall * 1000:7.1f} ms   cpu {warm_cpu * 1000:7.1f} ms")
-        pipeline = [timed(lambda letter_id=letter_id: letters.render(letter_id)) for letter_id in ids[1:]]
-        assert Document.objects.filter(claim=claim).count() == count + 1
 
-        html = letters.render_html(Letter.objects.get(pk=ids[1]))
-        bare = [timed(lambda: HTML(string=html, base_url=letters.BASE_URL).write_pdf(**letters.PDF_OPTIONS))
-                for _ in range(count)]
-        html_only = [timed(lambda: letters.render_html(Letter.objects.get(pk=ids[1]))) for _ in range(count)]
-
-        print(f"{count} receipts, {len(html) // 1024} kB HTML, PDF options {letters.PDF_OPTIONS}")
-        pipe_wall, pipe_cpu = summary("letters.render (HTML+PDF+store)", pipeline)
-        bare_wall, bare_cpu = summary("bare WeasyPrint (same HTML)", bare)
-        summary("template only (render_html)", html_only)
-        print(f"ratio pipeline / bare WeasyPrint: wall {pipe_wall / bare_wall:.2f}, cpu {pipe_cpu / bare_cpu:.2f}")
+        for kind in kinds:
+            ids = [letters.schedule(claim=claim, kind=kind, key=f"bench:{claim.pk}:{kind}:{i}",
+                                    context=sample_facts(kind)).pk for i in range(count)]
+            pipeline = [timed(lambda letter_id=letter_id: letters.render(letter_id)) for letter_id in ids]
+            print(f"-- {kind}: {count} letters of {page_count(Letter.objects.get(pk=ids[0]).document)} pages")
+            summary("letters.render (HTML+PDF+store)", pipeline)
+            if kind == LetterKind.RECEIPT:
+                compare_with_bare_weasyprint(Letter.objects.get(pk=ids[0]), pipeline, count)
+        assert Document.objects.filter(claim=claim).count() == 1 + count * len(kinds)
         transaction.set_rollback(True)  # undo everything the benchmark wrote
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=20)
+    parser.add_argument("--kinds", default="", help="comma-separated letter kinds (default: all with a template)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-letters-") as workdir:
         setup_django(Path(workdir))
-        bench(args.count)
+        bench(args.count, [k for k in args.kinds.split(",") if k] or rendered_kinds())
 
 
 if __name__ == "__main__":

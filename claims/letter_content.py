@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import deadlines, timeutil
-from .models import Claim, ClaimTransition, Letter, LetterKind, Person
+from .models import Claim, ClaimTransition, ClockEventKind, Inspection, Letter, LetterKind, Person
 
 ORGANISATION = "Instituut voor Milieu, Mens en Mijnbouw Limburg (I3ML)"
 VISITING_ADDRESS = ("Kloosterweg 22", "6412 CN Heerlen")
@@ -48,6 +48,16 @@ def case_guide(claim: Claim) -> str:
     return claim.caseworker.get_full_name().strip()
 
 
+def home_address(claim: Claim) -> str:
+    """The damaged home on one line, e.g. where the expert comes."""
+    home = claim.property
+    return f"{home.street} {home.house_number_label}, {home.postcode_display} {home.town}"
+
+
+def person_name(user) -> str:
+    return user.get_full_name().strip() if user is not None else ""
+
+
 def _common(claim: Claim, recipient: Person) -> dict[str, Any]:
     return {
         "reference": claim.reference,
@@ -62,7 +72,11 @@ def _common(claim: Claim, recipient: Person) -> dict[str, Any]:
     }
 
 
-def _receipt(claim: Claim) -> dict[str, Any]:
+def _last_transition(claim: Claim, name: str) -> ClaimTransition | None:
+    return claim.transitions.filter(name=name).order_by("-pk").first()
+
+
+def _receipt(claim: Claim, extra: dict[str, Any]) -> dict[str, Any]:
     return {
         "received_on": timeutil.local_date(claim.submitted_at) if claim.submitted_at else timeutil.today(),
         "decision_due_on": claim.decision_due,
@@ -72,8 +86,8 @@ def _receipt(claim: Claim) -> dict[str, Any]:
     }
 
 
-def _info_request(claim: Claim) -> dict[str, Any]:
-    asked = claim.transitions.filter(name="request_info").order_by("-pk").first()
+def _info_request(claim: Claim, extra: dict[str, Any]) -> dict[str, Any]:
+    asked = _last_transition(claim, "request_info")
     return {
         "question": asked.reason if asked else "",
         "reply_due_on": claim.reply_due,
@@ -81,20 +95,86 @@ def _info_request(claim: Claim) -> dict[str, Any]:
     }
 
 
-# Later letters add their own builder here; a kind without one gets the common facts only.
-BUILDERS: dict[str, Callable[[Claim], dict[str, Any]]] = {
+def _not_admissible(claim: Claim, extra: dict[str, Any]) -> dict[str, Any]:
+    declared = _last_transition(claim, "declare_not_admissible")
+    return {
+        "reason": declared.reason if declared else "",
+        "decided_on": timeutil.local_date(claim.decided_at) if claim.decided_at else timeutil.today(),
+        "objection_due_on": claim.objection_due,
+        "objection_weeks": deadlines.terms()["objection_weeks"],
+    }
+
+
+def _appointment(claim: Claim, extra: dict[str, Any]) -> dict[str, Any]:
+    """The caller (the inspection service) names the inspection and the time; what it leaves out is read from
+    the inspection itself, so the letter never lacks the expert or the term to object to them."""
+    inspections = claim.inspections.select_related("expert").exclude(status=Inspection.Status.REPLACED)
+    inspection = (inspections.filter(pk=extra["inspection_id"]) if extra.get("inspection_id") else inspections).first()
+    facts: dict[str, Any] = {"home_address": home_address(claim)}
+    if inspection is not None:
+        facts.update(
+            inspection_id=inspection.pk,
+            starts_at=inspection.starts_at,
+            ends_at=inspection.ends_at,
+            expert_name=person_name(inspection.expert),
+            objection_due_on=inspection.objection_due,
+            # An earlier letter for this inspection: the visit was moved, and the old time no longer holds.
+            moved=Letter.objects.filter(claim=claim, kind=LetterKind.APPOINTMENT,
+                                        context__inspection_id=inspection.pk).exists(),
+        )
+    return facts
+
+
+def _draft_advice(claim: Claim, extra: dict[str, Any]) -> dict[str, Any]:
+    sent = _last_transition(claim, "send_advice")
+    days = deadlines.terms()["response_days"]
+    return {
+        "sent_on": timeutil.local_date(sent.created_at) if sent else timeutil.today(),
+        "reply_due_on": claim.reply_due,
+        "response_days": days,
+        "response_weeks": days // 7 if days % 7 == 0 else None,  # "2 weken" reads easier than "14 dagen"
+        "expert_name": person_name(claim.expert),
+        "decision_due_on": claim.decision_due,
+    }
+
+
+def _extension(claim: Claim, extra: dict[str, Any]) -> dict[str, Any]:
+    events = list(claim.clock_events.all())
+    extension = max((e for e in events if e.kind == ClockEventKind.EXTEND), key=lambda e: e.pk, default=None)
+    if extension is None:
+        return {"decision_due_on": claim.decision_due}
+    # The due date as it stood just before the extension: the same clock without it.
+    before = deadlines.decision_clock([e for e in events if e.pk != extension.pk], as_of=timeutil.today())
+    return {
+        "previous_due_on": before.due,
+        "decision_due_on": claim.decision_due,
+        "extension_weeks": extension.weeks,
+        "reason": extension.reason,
+        "extended_on": extension.on_date,
+        "clock_suspended": claim.clock_suspended,
+    }
+
+
+# Each kind's own facts; a kind without a builder gets the common facts only. A builder sees the caller's
+# `extra` (which wins afterwards), e.g. to know which inspection an appointment letter is about.
+BUILDERS: dict[str, Callable[[Claim, dict[str, Any]], dict[str, Any]]] = {
     LetterKind.RECEIPT: _receipt,
     LetterKind.INFO_REQUEST: _info_request,
+    LetterKind.NOT_ADMISSIBLE: _not_admissible,
+    LetterKind.APPOINTMENT: _appointment,
+    LetterKind.DRAFT_ADVICE: _draft_advice,
+    LetterKind.EXTENSION: _extension,
 }
 
 
 def snapshot(*, claim: Claim, kind: str, recipient: Person, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """The facts the letter states, JSON-safe. `extra` (from the caller) wins over what is derived."""
+    extra = extra or {}
     facts = _common(claim, recipient)
     builder = BUILDERS.get(kind)
     if builder is not None:
-        facts.update(builder(claim))
-    facts.update(extra or {})
+        facts.update(builder(claim, extra))
+    facts.update(extra)
     return jsonable(facts)
 
 

@@ -169,6 +169,10 @@ def subject(kind: str) -> str:
     subjects = {
         LetterKind.RECEIPT: _("Wij hebben uw schademelding ontvangen"),
         LetterKind.INFO_REQUEST: _("Wij hebben meer informatie van u nodig"),
+        LetterKind.NOT_ADMISSIBLE: _("Wij behandelen uw schademelding niet verder"),
+        LetterKind.APPOINTMENT: _("Afspraak voor de schade-opname bij u thuis"),
+        LetterKind.DRAFT_ADVICE: _("Het advies over uw schade is klaar. Wat vindt u ervan?"),
+        LetterKind.EXTENSION: _("Wij hebben meer tijd nodig voor ons besluit"),
     }
     return str(subjects.get(kind) or _kind_label(kind))
 

@@ -5,9 +5,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .. import deadlines, roles
+from .. import deadlines, letters, roles
 from ..errors import FORBIDDEN, TransitionForbidden, TransitionRefused
-from ..models import Claim, ClockEvent, ClockEventKind
+from ..models import Claim, ClockEvent, ClockEventKind, LetterKind
 from ..permissions import object_rule
 from ..states import OPEN_STATES, State
 from ..timeutil import today
@@ -41,9 +41,12 @@ def claim_extend_term(*, claim: Claim, actor, weeks: int | None = None, reason: 
     if claim.decision_due is not None and today() > claim.decision_due:
         raise TransitionRefused(_("De beslistermijn is al verstreken; verdagen kan alleen daarvoor."),
                                 code="term_lapsed")
-    ClockEvent.objects.create(claim=claim, kind=K.EXTEND, on_date=today(), weeks=weeks, reason=reason, actor=actor)
+    event = ClockEvent.objects.create(claim=claim, kind=K.EXTEND, on_date=today(), weeks=weeks, reason=reason,
+                                      actor=actor)
     deadlines.refresh(claim)
     claim.save(update_fields=["decision_due", "clock_suspended", "updated_at"])
+    # Keyed on the extension itself: Awb 4:14 allows one, so this is one letter per claim.
+    letters.schedule(claim=claim, kind=LetterKind.EXTENSION, key=f"{claim.pk}:{LetterKind.EXTENSION}:c{event.pk}")
     return claim
 
 

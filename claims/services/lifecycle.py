@@ -108,7 +108,10 @@ def claim_declare_not_admissible(*, claim: Claim, actor, reason: str = "") -> Cl
     if claim.status == State.INFO_REQUESTED:
         events.append(ClockEvent(kind=K.RESUME, cause=Cause.INFO_REQUEST, on_date=today(), reason=reason))
     _mark_decided(claim, outcome=Outcome.NOT_ADMISSIBLE, amount=Decimal("0.00"))
-    return finish(claim, name="declare_not_admissible", actor=actor, reason=reason, clock_events=events)
+    claim = finish(claim, name="declare_not_admissible", actor=actor, reason=reason, clock_events=events)
+    letters.schedule(claim=claim, kind=LetterKind.NOT_ADMISSIBLE,
+                     key=letters.transition_key(claim, "declare_not_admissible", LetterKind.NOT_ADMISSIBLE))
+    return claim
 
 
 def _mark_decided(claim: Claim, *, outcome: str, amount: Decimal) -> None:
@@ -146,7 +149,10 @@ def claim_send_advice(*, claim: Claim, actor, reason: str = "") -> Claim:
     claim = begin(claim, name="send_advice", actor=actor)
     claim.reply_due = deadlines.response_due(today())
     event = ClockEvent(kind=K.REPLY_TERM, cause=Cause.RESPONSE, on_date=today(), due_date=claim.reply_due)
-    return finish(claim, name="send_advice", actor=actor, reason=reason, clock_events=[event])
+    claim = finish(claim, name="send_advice", actor=actor, reason=reason, clock_events=[event])
+    letters.schedule(claim=claim, kind=LetterKind.DRAFT_ADVICE,
+                     key=letters.transition_key(claim, "send_advice", LetterKind.DRAFT_ADVICE))
+    return claim
 
 
 @transaction.atomic
