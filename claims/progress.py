@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from . import termijnen
 from .deadlines import DecisionClock
-from .models import Claim, ClaimTransition, ClockEvent, Outcome
+from .models import Claim, ClaimTransition, ClockEvent, Inspection, Outcome
 from .states import OPEN_STATES, State
 
 S = State
@@ -94,9 +94,13 @@ class Status:
 
 
 def status(claim: Claim, *, transitions: Sequence[ClaimTransition] = (), clock: DecisionClock | None = None,
-           today: dt.date) -> Status:
-    """The plain-words status of a claim. Without `clock` the stored `decision_due` is used (lists)."""
+           today: dt.date, inspection: Inspection | None = None) -> Status:
+    """The plain-words status of a claim. Without `clock` the stored `decision_due` is used (lists). With
+    `inspection` (the current one, see claims.services.portal.current_inspection) the appointment is told."""
     decision_due = clock.due if clock is not None else claim.decision_due
+    if claim.status == S.INSPECTION:
+        return _inspection(claim, transitions=list(transitions), decision_due=decision_due, today=today,
+                           inspection=inspection)
     builder = _BUILDERS[claim.status]
     return builder(claim, transitions=list(transitions), decision_due=decision_due, today=today)
 
@@ -180,16 +184,22 @@ def _info_requested(claim, *, transitions, decision_due, today) -> Status:
     )
 
 
-def _inspection(claim, *, transitions, decision_due, today) -> Status:
+def _inspection(claim, *, transitions, decision_due, today, inspection: Inspection | None = None) -> Status:
     meaning = _("Een onafhankelijke deskundige komt bij u thuis en bekijkt de schade.")
-    planned = _planned_visit(_last(transitions, "plan_inspection"))
-    if planned is not None and timezone.localtime(planned).date() >= today:
+    if inspection is not None:
+        planned = inspection.starts_at if inspection.status == Inspection.Status.PLANNED else None
+        visited = inspection.status == Inspection.Status.DONE or inspection.visited_at is not None
+    else:  # without the inspection at hand (lists): what planning the inspection recorded, if anything
+        planned, visited = _planned_visit(_last(transitions, "plan_inspection")), False
+    if visited or (planned is not None and timezone.localtime(planned).date() < today):
+        meaning += " " + _("De deskundige is bij u geweest.")
+    elif planned is not None:
         meaning += " " + _("De deskundige komt op %(date)s om %(time)s uur.") % {
             "date": long_date(timezone.localtime(planned).date()),
             "time": date_format(timezone.localtime(planned), "H:i"),
         }
     else:
-        meaning += " " + _("U hoort vooraf wanneer de deskundige komt.")
+        meaning += " " + _("Wij plannen nu de afspraak met de deskundige. U krijgt een brief met de datum en de tijd.")
     return Status(
         state=claim.status,
         title=_("Een deskundige bekijkt de schade"),
@@ -212,7 +222,8 @@ def _advice_draft(claim, *, transitions, decision_due, today) -> Status:
     return Status(
         state=claim.status,
         title=_("De deskundige heeft een adviesrapport geschreven"),
-        meaning=_("Uw zaakbegeleider controleert het adviesrapport. Daarna krijgt u het rapport om te lezen."),
+        meaning=_("Uw zaakbegeleider controleert het adviesrapport. Daarna krijgt u het rapport om te lezen. "
+                  "U vindt het dan ook op deze pagina."),
         next_step=_("U krijgt het conceptadvies. U mag erop reageren."),
         next_due=decision_due,
         next_when=_within_term(decision_due),
@@ -222,8 +233,9 @@ def _advice_draft(claim, *, transitions, decision_due, today) -> Status:
 def _response_period(claim, *, transitions, decision_due, today) -> Status:
     due = claim.reply_due
     open_now = due is not None and today <= due
-    meaning = _("U hebt het conceptadvies gekregen. Lees het rustig. Bent u het er niet mee eens, of mist er "
-                "iets? Dan kunt u reageren. Dat heet een zienswijze. Reageren hoeft niet.")
+    meaning = _("U hebt het conceptadvies gekregen. Het adviesrapport van de deskundige staat op deze pagina. "
+                "Lees het rustig. Bent u het er niet mee eens, of mist er iets? Dan kunt u reageren. Dat heet een "
+                "zienswijze. Reageren hoeft niet.")
     if not open_now:
         meaning = _("De tijd om te reageren op het conceptadvies is voorbij. Uw zaakbegeleider stuurt uw "
                     "dossier nu naar de commissie.")

@@ -159,3 +159,12 @@ class ObjectionForm(KeptFilesForm):
 class WithdrawForm(DescribedByMixin, forms.Form):
     reason = _text_field(_("Waarom trekt u uw melding in?"), required=False, rows=4,
                          help_text=_("Dat hoeft u niet te zeggen. Het helpt ons wel om beter te werken."))
+
+
+class ExpertObjectionForm(DescribedByMixin, forms.Form):
+    reason = _text_field(
+        _("Waarom hebt u bezwaar tegen deze deskundige?"), rows=5,
+        message=_("Schrijf op waarom u bezwaar hebt tegen de deskundige."),
+        help_text=_("Bijvoorbeeld: u kent de deskundige persoonlijk, de deskundige is familie of een buur, of u "
+                    "had eerder een probleem met deze deskundige."),
+    )

@@ -1,5 +1,5 @@
-"""What a resident does in the portal: send a message, ask for a call back, answer an info request, respond
-to the draft advice (zienswijze), object to a decision, withdraw the claim.
+"""What a resident does in the portal: send a message, ask for a call back, answer an info request, object to
+the chosen expert, respond to the draft advice (zienswijze), object to a decision, withdraw the claim.
 
 Every action is one service. Changes of state go through `claim_transition`, which checks the role and
 the object; actions without a transition check here that the actor is a party to the claim. Files are
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from .. import roles
 from ..errors import FORBIDDEN, NOT_NOW, TransitionForbidden, TransitionRefused
-from ..models import Claim, Document, Letter, Message
+from ..models import Claim, Document, Inspection, Letter, Message
 from ..outbox import queue_email
 from ..permissions import is_party
 from ..progress import long_date
@@ -144,6 +144,88 @@ def info_request_answer(*, claim: Claim, actor, body: str, documents: Sequence[D
     claim = claim_transition(claim=claim, name="receive_info", actor=actor)
     return _message(claim, actor, Message.Kind.INFO_ANSWER, _with_attachments(body, documents))
 
+
+# --- the inspection: who comes, when, and the right to object to the expert --------------------------------
+
+EXPERT_OBJECTION_STATES = (Inspection.Status.CHOSEN, Inspection.Status.PLANNED)
+
+
+def current_inspection(claim: Claim) -> Inspection | None:
+    """The inspection that counts now: the newest one whose expert was not replaced."""
+    return (claim.inspections.exclude(status=Inspection.Status.REPLACED).select_related("expert")
+            .order_by("-created_at", "-pk").first())
+
+
+def in_inspection(claim: Claim) -> bool:
+    """The claim waits for (or is at) the visit: in inspection, or on hold from there."""
+    return State.INSPECTION in (claim.status, claim.held_from if claim.status == State.ON_HOLD else None)
+
+
+def expert_objection_of(inspection: Inspection) -> Message | None:
+    """The open objection to this inspection's expert: sent after the expert was chosen, not yet handled."""
+    return (Message.objects.filter(claim_id=inspection.claim_id, kind=Message.Kind.EXPERT_OBJECTION,
+                                   created_at__gte=inspection.created_at, handled_at__isnull=True)
+            .order_by("-created_at", "-pk").first())
+
+
+def expert_objection_open(claim: Claim, inspection: Inspection | None) -> bool:
+    """The term to object to the expert runs (up to and including `objection_due`) and nothing is pending."""
+    return (inspection is not None and in_inspection(claim) and inspection.status in EXPERT_OBJECTION_STATES
+            and today() <= inspection.objection_due and expert_objection_of(inspection) is None)
+
+
+@transaction.atomic
+def expert_objection_file(*, claim: Claim, actor, reason: str) -> Message:
+    """The resident objects to the chosen expert (e.g. a neighbour, or someone they had trouble with before).
+    No transition: the case guide weighs it and may choose another expert."""
+    claim = lock(claim)
+    ensure_party(actor, claim)
+    inspection = current_inspection(claim)
+    if inspection is None or not in_inspection(claim) or inspection.status not in EXPERT_OBJECTION_STATES:
+        raise TransitionRefused(_("U kunt nu geen bezwaar maken tegen de deskundige. Er is geen deskundige "
+                                  "gekozen die nog bij u langs moet komen."), code="not_now")
+    if today() > inspection.objection_due:
+        raise TransitionRefused(
+            _("De tijd om bezwaar te maken tegen de deskundige is voorbij. Dat kon tot en met %(date)s. Hebt u "
+              "toch een probleem met de deskundige? Bel dan uw zaakbegeleider.")
+            % {"date": long_date(inspection.objection_due)},
+            code="expert_objection_late",
+        )
+    earlier = expert_objection_of(inspection)
+    if earlier is not None:
+        raise TransitionRefused(
+            _("U hebt al bezwaar gemaakt tegen deze deskundige, op %(date)s. Uw zaakbegeleider bekijkt het. "
+              "Wilt u nog iets toevoegen? Stuur dan een bericht.")
+            % {"date": long_date(local_date(earlier.created_at))},
+            code="expert_objection_twice",
+        )
+    reason = _text(reason, _("Schrijf op waarom u bezwaar hebt tegen de deskundige."))
+    with translation.override(settings.LANGUAGE_CODE):  # the guide reads which expert it was about
+        expert = inspection.expert.get_full_name().strip() or inspection.expert.get_username()
+        body = _("Bezwaar tegen deskundige %(expert)s:") % {"expert": expert} + "\n" + reason
+    message = _message(claim, actor, Message.Kind.EXPERT_OBJECTION, body)
+    _tell_case_guide_of_expert_objection(claim)
+    return message
+
+
+def _tell_case_guide_of_expert_objection(claim: Claim) -> None:
+    # The visit may be close: the guide must weigh the objection before the expert goes out.
+    guide = claim.caseworker
+    if guide is None or not guide.email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        queue_email(
+            to=guide.email,
+            subject=_("Bezwaar tegen de deskundige bij zaak %(reference)s") % {"reference": claim.reference},
+            body=_("De bewoner heeft bezwaar gemaakt tegen de gekozen deskundige bij zaak %(reference)s. Bekijk het "
+                   "bezwaar bij de berichten in het dossier en laat de bewoner weten wat u besluit.")
+            % {"reference": claim.reference},
+            purpose="expert_objection",
+            claim=claim,
+        )
+
+
+# --- the draft advice -----------------------------------------------------------------------------------------
 
 def response_open(claim: Claim) -> bool:
     """The zienswijze can be sent while the term to respond runs (up to and including `reply_due`)."""

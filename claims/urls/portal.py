@@ -15,4 +15,6 @@ urlpatterns = [
     re_path(CLAIM + r"intrekken/$", portal.portal_withdraw, name="portal_withdraw"),
     re_path(CLAIM + r"terugbellen/$", portal.portal_callback, name="portal_callback"),
     re_path(CLAIM + r"bericht/$", portal.portal_message, name="portal_message"),
+    re_path(CLAIM + r"deskundige/bezwaar/$", portal.portal_expert_objection, name="portal_expert_objection"),
+    re_path(CLAIM + r"afspraak\.ics$", portal.portal_ics, name="portal_ics"),
 ]

@@ -6,11 +6,14 @@ is a 404 on every page and every action. Only Message rows and the resident-safe
 (claims/progress.py) are shown; internal notes and reasons never reach these pages.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -19,16 +22,26 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import progress
 from ..access import resident_required
+from ..contacts import contact_for
 from ..deadlines import decision_clock
 from ..errors import TransitionRefused
-from ..forms.portal import AnswerForm, CallbackForm, MessageForm, ObjectionForm, ResponseForm, WithdrawForm
+from ..forms.portal import (
+    AnswerForm,
+    CallbackForm,
+    ExpertObjectionForm,
+    MessageForm,
+    ObjectionForm,
+    ResponseForm,
+    WithdrawForm,
+)
 from ..letter_content import general_phone
-from ..models import Claim, DocumentKind, Letter
+from ..models import Claim, DocumentKind, Inspection, Letter
 from ..permissions import is_party, may_fire
 from ..selectors import claims_as_resident
 from ..services import portal as service
 from ..states import DECISION_STATES, WITHDRAWABLE_STATES, State
-from ..timeutil import today
+from ..timeutil import local_date, today
+from .documents import advice_report_released
 
 # --- lookups ---------------------------------------------------------------------------------------------
 
@@ -39,14 +52,32 @@ def _claim(request, reference: str) -> Claim:
 
 def resident_documents(claim: Claim):
     """Documents a resident may download besides the letters: what residents sent in (online or as papers at
-    the desk) and letters stored without a Letter row. Never expert or staff working files."""
-    return (
-        claim.documents.filter(
-            Q(uploaded_by__person__isnull=False) | Q(kind=DocumentKind.SCAN)
-            | Q(kind=DocumentKind.LETTER, letter__isnull=True)
-        )
-        .order_by("created_at", "pk")
-    )
+    the desk), letters stored without a Letter row, and the advice report once it was sent to them (the
+    download rule of claims/views/documents.py). Never expert or staff working files."""
+    rule = (Q(uploaded_by__person__isnull=False) | Q(kind=DocumentKind.SCAN)
+            | Q(kind=DocumentKind.LETTER, letter__isnull=True))
+    if advice_report_released(claim):
+        rule |= Q(kind=DocumentKind.ADVICE_REPORT)
+    return claim.documents.filter(rule).order_by("created_at", "pk")
+
+
+def advice_reports(claim: Claim) -> list:
+    """The advice report(s) the resident may read now, newest first (a revised advice adds one)."""
+    if not advice_report_released(claim):
+        return []
+    return list(claim.documents.filter(kind=DocumentKind.ADVICE_REPORT).order_by("-created_at", "-pk"))
+
+
+def appointment_of(claim: Claim, inspection: Inspection | None) -> Inspection | None:
+    """The planned visit while the claim waits for it: not on hold (the visit waits too), not after a withdrawal,
+    not once the visit is done."""
+    if (inspection is not None and claim.status == State.INSPECTION and inspection.status == Inspection.Status.PLANNED
+            and inspection.visited_at is None):
+        return inspection
+    return None
+
+
+_UNKNOWN = object()
 
 
 @dataclass(frozen=True)
@@ -60,15 +91,21 @@ class Actions:
     withdraw: bool = False
     callback: bool = False
     message: bool = False
+    expert_objection: bool = False
 
     @property
     def any_step(self) -> bool:
         return self.answer or self.response or self.objection or self.withdraw
 
 
-def open_actions(user, claim: Claim) -> Actions:
+def open_actions(user, claim: Claim, *, inspection=_UNKNOWN) -> Actions:
     state = claim.status
     party = state != State.DRAFT and is_party(user, claim)
+    expert_objection = False
+    if party and service.in_inspection(claim):
+        if inspection is _UNKNOWN:
+            inspection = service.current_inspection(claim)
+        expert_objection = service.expert_objection_open(claim, inspection)
     return Actions(
         answer=state == State.INFO_REQUESTED and may_fire(user, "receive_info", claim),
         response=party and service.response_open(claim),
@@ -77,6 +114,7 @@ def open_actions(user, claim: Claim) -> Actions:
         withdraw=state in WITHDRAWABLE_STATES and may_fire(user, "withdraw", claim),
         callback=party,
         message=party,
+        expert_objection=expert_objection,
     )
 
 
@@ -98,10 +136,15 @@ def _not_now(request, claim: Claim):
 
 
 def _contact(claim: Claim) -> dict:
+    """Who to call: the case guide, their named substitute while they are away, or (before a guide is
+    assigned) the general number."""
+    contact = contact_for(claim)
+    away = contact is not None and bool(contact.substitute_for)
     guide = claim.caseworker
     return {
-        "guide_name": guide.get_full_name().strip() if guide else "",
-        "guide_email": guide.email if guide else "",
+        "contact": contact,
+        "contact_until": contact.back_on - dt.timedelta(days=1) if away and contact.back_on else None,
+        "guide_email": guide.email if guide and not away else "",
         "general_phone": general_phone(),  # the one general number, as in the letters
     }
 
@@ -121,22 +164,47 @@ def portal(request):
 
 # --- one claim ---------------------------------------------------------------------------------------------
 
+def _inspection_context(request, claim: Claim) -> dict:
+    """The visit (expert, when, where) and the resident's right to object to the expert."""
+    if not service.in_inspection(claim):
+        return {"current_inspection": None, "inspection": None, "appointment": None, "expert_objection": None,
+                "actions": open_actions(request.user, claim, inspection=None)}
+    inspection = service.current_inspection(claim)
+    shown = inspection if inspection is not None and inspection.status in service.EXPERT_OBJECTION_STATES else None
+    objection = service.expert_objection_of(shown) if shown is not None else None
+    return {
+        "current_inspection": inspection,
+        "inspection": shown,
+        "expert_name": (inspection.expert.get_full_name().strip() or inspection.expert.get_username())
+        if shown else "",
+        "appointment": appointment_of(claim, inspection),
+        "expert_objection": objection,
+        "expert_objection_on": local_date(objection.created_at) if objection else None,
+        "actions": open_actions(request.user, claim, inspection=inspection),
+    }
+
+
 def _claim_context(request, claim: Claim) -> dict:
     day = today()
     transitions = list(claim.transitions.all())
     clock = decision_clock(claim.clock_events.all(), as_of=day)
     letters = list(claim.letters.select_related("document").order_by("created_at", "pk"))
+    visit = _inspection_context(request, claim)
+    documents = list(resident_documents(claim))
     return {
+        **visit,
         "claim": claim,
-        "status": progress.status(claim, transitions=transitions, clock=clock, today=day),
+        "status": progress.status(claim, transitions=transitions, clock=clock, today=day,
+                                  inspection=visit["current_inspection"]),
         "steps": progress.timeline(claim, transitions),
         "deadline": progress.decision_deadline(claim, clock, today=day),
         "outcome": progress.outcome_text(claim),
         "letters": letters,
         "letters_pending": any(letter.status != Letter.Status.READY for letter in letters),
-        "documents": list(resident_documents(claim)),
+        "documents": documents,
+        "advice_reports": sorted((d for d in documents if d.kind == DocumentKind.ADVICE_REPORT),
+                                 key=lambda d: (d.created_at, d.pk), reverse=True),
         "messages_list": list(claim.messages.select_related("author__person").order_by("created_at", "pk")),
-        "actions": open_actions(request.user, claim),
         "today": day,
         **_contact(claim),
     }
@@ -241,6 +309,7 @@ def portal_response(request, reference: str):
         _carry_kept(form, kept)
     return _action_page(request, claim, "response.html", {
         "form": form, "kept": kept, "refused": refused, "is_open": is_open, "reply_due": claim.reply_due,
+        "advice_reports": advice_reports(claim),
     })
 
 
@@ -346,3 +415,55 @@ def portal_message(request, reference: str):
                                         "snel mogelijk."))
             return _to_claim(claim)  # to the top, where the confirmation shows
     return _action_page(request, claim, "message.html", {"form": form})
+
+
+# --- the inspection: the appointment in your calendar, and an objection to the expert --------------------------
+
+@resident_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def portal_expert_objection(request, reference: str):
+    claim = _claim(request, reference)
+    inspection = service.current_inspection(claim)
+    if (not is_party(request.user, claim) or not service.in_inspection(claim)
+            or inspection is None or inspection.status not in service.EXPERT_OBJECTION_STATES):
+        return _not_now(request, claim)
+    earlier = service.expert_objection_of(inspection)
+    if earlier is not None:
+        messages.info(request, _("Uw bezwaar is ontvangen op %(date)s.") % {
+            "date": progress.long_date(local_date(earlier.created_at))})
+        return _to_claim(claim)
+    is_open = service.expert_objection_open(claim, inspection)
+    form = ExpertObjectionForm(_posted(request))
+    if form.is_bound and form.is_valid():
+        try:
+            service.expert_objection_file(claim=claim, actor=request.user, reason=form.cleaned_data["reason"])
+        except TransitionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Wij hebben uw bezwaar tegen de deskundige ontvangen. Uw zaakbegeleider "
+                                        "bekijkt het en laat u weten wat er gebeurt."))
+            return _to_claim(claim)
+    return _action_page(request, claim, "expert_objection.html", {
+        "form": form, "is_open": is_open, "inspection": inspection,
+        "expert_name": inspection.expert.get_full_name().strip() or inspection.expert.get_username(),
+        "appointment": appointment_of(claim, inspection),
+    })
+
+
+@login_required
+@never_cache
+@require_safe
+def portal_ics(request, reference: str):
+    """The planned visit as a calendar file, for the resident parties of the claim only (anyone else: 404)."""
+    from ..calendar_ics import inspection_ics  # written beside the expert's .ics; imported when used
+
+    claim = get_object_or_404(claims_as_resident(request.user), reference=reference)
+    inspection = appointment_of(claim, service.current_inspection(claim))
+    if inspection is None or inspection.ends_at is None:
+        raise Http404
+    response = HttpResponse(inspection_ics(inspection, audience="resident"),
+                            content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="afspraak-{claim.reference}.ics"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
