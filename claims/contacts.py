@@ -4,6 +4,8 @@ guide is away. The portal and letters show this; the dossier shows it to colleag
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from .letter_content import general_phone
 from .models import Absence, Claim, StaffProfile
 from .timeutil import today
@@ -15,6 +17,11 @@ class Contact:
     phone: str
     substitute_for: str = ""
     back_on: dt.date | None = None
+
+
+def _name(user) -> str:
+    # A username is no name to give a resident; without a full name they hear the role instead.
+    return user.get_full_name().strip() or str(_("uw zaakbegeleider"))
 
 
 def _phone(user) -> str:
@@ -33,11 +40,11 @@ def contact_for(claim: Claim, *, on: dt.date | None = None) -> Contact | None:
         return None
     on = on or today()
     guide = claim.caseworker
-    guide_name = guide.get_full_name().strip() or guide.get_username()
+    guide_name = _name(guide)
     away = absence_of(guide, on=on)
     if away is not None:
         substitute = away.substitute
-        return Contact(name=substitute.get_full_name().strip() or substitute.get_username(),
+        return Contact(name=_name(substitute),
                        phone=_phone(substitute), substitute_for=guide_name,
                        back_on=away.ends_on + dt.timedelta(days=1))
     return Contact(name=guide_name, phone=_phone(guide))
