@@ -1,0 +1,1 @@
+"""Staff-side forms, one module per area."""

@@ -1,0 +1,1 @@
+"""Staff-side services, one module per area."""

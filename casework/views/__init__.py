@@ -1,0 +1,1 @@
+"""Staff-side views, one module per area."""
