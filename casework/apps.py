@@ -6,3 +6,6 @@ class CaseworkConfig(AppConfig):
     name = "casework"
     verbose_name = _("Behandeling")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (a submitted claim is handed to automatic assignment)

@@ -139,6 +139,13 @@ CELERY_BEAT_SCHEDULE = {
     "render-stranded-letters": {"task": "claims.tasks.sweep_letters", "schedule": 300.0},
     "move-suspended-deadlines": {"task": "claims.tasks.refresh_suspended_deadlines",
                                  "schedule": crontab(hour=5, minute=30)},
+    # After the suspended deadlines moved on (05:30): marks, each guide's digest, urgent alerts.
+    "deadline-watch": {"task": "casework.tasks.deadline_watch", "schedule": crontab(hour=6, minute=0)},
+    # 48 hours for a safety visit can lapse at any hour, so this part of the watch runs all day too.
+    "urgent-safety-visits": {"task": "casework.tasks.check_urgent_safety_visits",
+                             "schedule": crontab(minute="*/15")},
+    # Claims still waiting for a guide (e.g. the broker was down when they were submitted).
+    "assign-unassigned-claims": {"task": "casework.tasks.assign_unassigned", "schedule": 300.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

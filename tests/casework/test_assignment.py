@@ -1,15 +1,25 @@
-"""Automatic assignment spreads new claims evenly over the guides of the right team."""
+"""Automatic assignment spreads new claims evenly over the guides of the right team; a submitted claim is
+assigned after commit, or by the sweep when the broker was down."""
 
+import datetime as dt
+import logging
 from collections import Counter
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
 
 from casework.assignment import caseworker_for, claim_assign_automatically
+from casework.tasks import assign_claim, assign_unassigned
 from claims import roles as R
-from claims.models import ClaimTransition, Team
-from tests.factories import Cast, UserFactory, draft_claim
+from claims import timeutil
+from claims.models import Absence, Claim, ClaimTransition, DamageItem, OutgoingEmail, Team
+from claims.services import claim_create_draft
+from i3ml.celery import app as celery_app
+from tests.factories import Cast, PropertyFactory, UserFactory, claim_in, draft_claim
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 
 
 @pytest.fixture
@@ -60,3 +70,154 @@ def test_inactive_guides_get_nothing(teams):
     cast = Cast()
     claim = submitted(cast, "Kerkrade")
     assert caseworker_for(claim) == parkstad[0]
+
+
+# --- the hook: a submitted claim is assigned after commit --------------------------------------------------
+
+@pytest.fixture
+def eager(monkeypatch):
+    """Tasks run in-process, as under `make run` without Redis (letters aside: PDFs are not the point here)."""
+    monkeypatch.setattr("claims.tasks.render_letter.delay", lambda letter_id: None)
+    conf = celery_app.conf
+    saved = conf.task_always_eager
+    conf.task_always_eager = True
+    yield
+    conf.task_always_eager = saved
+
+
+def new_claims(cast, count: int, municipality: str = "Heerlen") -> list:
+    """Submitted claims on one home, made quickly: drafts with one damage item each, then the real submit."""
+    home = PropertyFactory(municipality=municipality, town=municipality)
+    drafts = [claim_create_draft(property=home, applicant=cast.person, filed_by=cast.resident)
+              for _ in range(count)]
+    DamageItem.objects.bulk_create(DamageItem(claim=claim, position=1, location="Gevel", kind="crack",
+                                              description="Scheur") for claim in drafts)
+    return [cast.fire(claim, "submit") for claim in drafts]
+
+
+def test_the_sweep_spreads_one_hundred_claims_over_four_guides_exactly(django_capture_on_commit_callbacks):
+    four = [UserFactory(role=R.CASEWORKER) for _ in range(4)]
+    Team.objects.create(name="Parkstad", municipalities=["Heerlen"]).members.add(*four)
+    UserFactory(role=R.CASEWORKER)  # another team's guide, not serving Heerlen
+    Team.objects.create(name="West", municipalities=["Stein"]).members.add(User.objects.last())
+    cast = Cast()
+    with timeutil.frozen(dt.datetime(2026, 4, 27, 9, 0)):
+        claims = new_claims(cast, 100)
+    assert {c.status for c in claims} == {"submitted"}
+    with timeutil.frozen(dt.datetime(2026, 4, 27, 9, 1)):
+        assert assign_unassigned(limit=200) == 0  # the task sent on commit gets two minutes first
+    with timeutil.frozen(dt.datetime(2026, 4, 27, 9, 5)):
+        assert assign_unassigned(limit=40) == 40  # small batches, a cap per run
+        assert assign_unassigned(limit=200) == 60
+
+    load = Counter(Claim.objects.filter(pk__in=[c.pk for c in claims]).values_list("caseworker", flat=True))
+    assert load == {guide.pk: 25 for guide in four}
+    assert not Claim.objects.filter(status="submitted").exists()
+
+
+def test_after_commit_the_submitted_claim_gets_a_guide(eager, django_capture_on_commit_callbacks):
+    cast = Cast()
+    claim = draft_claim(applicant=cast.person)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        cast.fire(claim, "submit")
+    claim.refresh_from_db()
+    assert claim.status == "submitted"  # nothing happens before the submission commits
+    for callback in callbacks:
+        callback()
+    claim.refresh_from_db()
+    assert claim.status == "intake" and claim.caseworker == cast.caseworker
+    assert claim.transitions.get(name="start_intake").actor is None
+
+
+def test_only_the_submit_step_triggers_assignment(eager, django_capture_on_commit_callbacks, monkeypatch):
+    sent = []
+    monkeypatch.setattr("casework.tasks.assign_claim.delay", sent.append)
+    cast = Cast()
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = cast.fire(draft_claim(applicant=cast.person), "submit")
+        cast.fire(claim, "withdraw")
+    assert sent == [claim.pk]
+
+
+def test_assign_claim_is_idempotent(eager):
+    cast = Cast()
+    claim = claim_in(cast, "intake")
+    other = UserFactory(role=R.CASEWORKER)
+    assert assign_claim.delay(claim.pk).get() is False
+    claim.refresh_from_db()
+    assert claim.caseworker == cast.caseworker and claim.transitions.filter(name="start_intake").count() == 1
+    withdrawn = claim_in(cast, "withdrawn")
+    assert assign_claim.delay(withdrawn.pk).get() is False
+    assert assign_claim.delay(999_999_999).get() is False  # e.g. gone after a test database flush
+    assert not Claim.objects.filter(caseworker=other).exists()
+
+
+def test_without_any_guide_the_claim_stays_submitted_and_it_is_logged(eager, caplog):
+    cast = Cast()
+    cast.caseworker.is_active = False
+    cast.caseworker.save()
+    claim = claim_in(cast, "submitted")
+    with caplog.at_level(logging.WARNING, logger="casework.tasks"):
+        assert assign_claim.delay(claim.pk).get() is False
+    claim.refresh_from_db()
+    assert claim.status == "submitted" and claim.caseworker is None
+    assert f"Claim {claim.pk} not assigned automatically (no_caseworker)" in caplog.text
+    with timeutil.frozen(timeutil.now() + dt.timedelta(minutes=5)):
+        assert assign_unassigned() == 0  # the sweep stops at once: nobody to give it to
+
+
+def test_a_broker_that_is_down_leaves_the_claim_for_the_sweep(django_capture_on_commit_callbacks, monkeypatch,
+                                                              caplog):
+    def broker_down(claim_id):
+        raise OSError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
+
+    monkeypatch.setattr("casework.tasks.assign_claim.delay", broker_down)
+    cast = Cast()
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = cast.fire(draft_claim(applicant=cast.person), "submit")  # the submission still succeeds
+    assert f"Claim {claim.pk} not handed to automatic assignment now" in caplog.text
+    claim.refresh_from_db()
+    assert claim.status == "submitted"
+    with timeutil.frozen(timeutil.now() + dt.timedelta(minutes=3)):
+        assert assign_unassigned() == 1
+    claim.refresh_from_db()
+    assert claim.status == "intake" and claim.caseworker == cast.caseworker
+
+
+def test_the_guide_of_an_urgent_claim_is_emailed_at_once(eager, django_capture_on_commit_callbacks, settings):
+    settings.SITE_URL = "https://mijnschade.i3ml.example"
+    cast = Cast()
+    with timeutil.frozen(dt.datetime(2026, 3, 6, 16, 30)), django_capture_on_commit_callbacks(execute=True):
+        claim = cast.fire(draft_claim(applicant=cast.person, urgent=True), "submit")
+    claim.refresh_from_db()
+    assert claim.caseworker == cast.caseworker
+    notice = OutgoingEmail.objects.get(purpose="urgent_assigned")
+    assert notice.to == cast.caseworker.email and notice.claim == claim
+    assert notice.subject == f"Nieuwe spoedzaak voor u: {claim.reference}"
+    assert "uiterlijk zondag 8 maart 2026, 16:30 uur een veiligheidsbezoek" in notice.body
+    assert f"https://mijnschade.i3ml.example/werk/zaken/{claim.reference}/" in notice.body
+    assert notice.sent_at is not None  # eager: the worker's send ran in-process
+    assert any(claim.reference in m.subject and m.to == [cast.caseworker.email] for m in mail.outbox)
+    # The coordinators heard at submission already (claims.notifications), not again here.
+    assert OutgoingEmail.objects.filter(claim=claim, purpose="urgent_alert").count() == 1
+
+
+def test_an_absent_guides_substitute_also_hears_of_a_new_urgent_claim(eager):
+    cast = Cast()
+    substitute = UserFactory(role=R.CASEWORKER)
+    Team.objects.create(name="Parkstad", municipalities=["Heerlen"]).members.add(cast.caseworker)
+    with timeutil.frozen(dt.datetime(2026, 3, 6, 16, 30)):
+        Absence.objects.create(user=cast.caseworker, substitute=substitute, starts_on=timeutil.today(),
+                               ends_on=timeutil.today() + dt.timedelta(days=7))
+        claim = claim_in(cast, "submitted", urgent=True)
+        assign_claim.delay(claim.pk)
+    notices = OutgoingEmail.objects.filter(purpose="urgent_assigned")
+    assert sorted(notices.values_list("to", flat=True)) == sorted([cast.caseworker.email, substitute.email])
+    assert "U vervangt deze collega nu." in notices.get(to=substitute.email).body
+
+
+def test_a_normal_claim_sends_no_urgent_notice(eager):
+    cast = Cast()
+    claim = claim_in(cast, "submitted")
+    assign_claim.delay(claim.pk)
+    assert not OutgoingEmail.objects.filter(purpose="urgent_assigned").exists()

@@ -1,0 +1,18 @@
+"""The staff side listens to the dossier: claims never import casework, so casework hooks in here."""
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from claims.models import ClaimTransition
+
+
+@receiver(post_save, sender=ClaimTransition, dispatch_uid="casework-assign-on-submit")
+def assign_after_submit(sender, instance: ClaimTransition, created: bool, raw: bool = False, **kwargs) -> None:
+    """A claim was submitted: once that commits, the worker gives it a case guide."""
+    if raw or not created or instance.name != "submit":
+        return
+    from .tasks import enqueue_assignment
+
+    claim_id = instance.claim_id
+    transaction.on_commit(lambda: enqueue_assignment(claim_id))
