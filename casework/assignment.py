@@ -77,11 +77,17 @@ def claim_reassign(*, claim: Claim, to_guide, actor, reason: str, handover: str 
 def claims_reassign(*, references: list[str], to_guide, actor, reason: str, handover: str = "") -> list[Claim]:
     """Many claims at once, all or none: one that cannot move stops the batch with its reference named."""
     with transaction.atomic():
+        claims = list(Claim.objects.filter(reference__in=references).order_by("pk"))
+        unknown = sorted(set(references) - {claim.reference for claim in claims})
+        if unknown:
+            raise TransitionRefused(_("Deze zaken bestaan niet: %(references)s") % {"references": ", ".join(unknown)},
+                                    code="unknown_claim")
         moved = []
-        for claim in Claim.objects.filter(reference__in=references).order_by("pk"):
+        for claim in claims:
             try:
                 moved.append(claim_reassign(claim=claim, to_guide=to_guide, actor=actor, reason=reason,
                                             handover=handover))
             except TransitionRefused as error:
-                raise TransitionRefused(f"{claim.reference}: {error.message}", code=error.code) from error
+                # Same kind of error (403 stays 403), with the claim that stopped the batch named.
+                raise type(error)(f"{claim.reference}: {error.message}", code=error.code) from error
         return moved
