@@ -354,3 +354,17 @@ class ReplaceExpertForm(DescribedByMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if current is not None:
             self.fields["expert"].queryset = self.fields["expert"].queryset.exclude(pk=current)
+
+
+class SafetyVisitForm(DescribedByMixin, forms.Form):
+    visited_on = date_field(_("Datum van het veiligheidsbezoek"))
+    visited_time = time_field(_("Tijd van het bezoek"))
+    findings = text_field(_("Wat is gezien en gedaan?"), message=_("Schrijf op wat u bij het bezoek hebt gezien "
+                                                                    "en gedaan."), rows=5)
+
+    def clean(self):
+        data = super().clean()
+        day, time = data.get("visited_on"), data.get("visited_time")
+        if day and time:
+            data["visited_at"] = timezone.make_aware(dt.datetime.combine(day, time), timezone.get_default_timezone())
+        return data

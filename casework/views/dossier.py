@@ -197,7 +197,9 @@ def dossier_context(request, claim: Claim) -> dict:
         "contact": contact_for(claim, on=day),
         "steps": available_steps(user, claim),
         "may_work": works,
+        "can_work": works,
         "read_only": not works,
+        "safety_visits": [e for e in history.clock_events if e.kind == ClockEventKind.SAFETY_VISIT],
     }
     if works:
         context.update(

@@ -40,9 +40,11 @@ from ..forms.dossier import (
     ReassignForm,
     ReplaceExpertForm,
     ResponseRecordForm,
+    SafetyVisitForm,
     ScheduleVisitForm,
 )
 from ..services import contact
+from ..services.safety import claim_record_safety_visit, may_record_safety_visit
 from ..timeline import TRANSITION_LABELS, person_name
 from .dossier import dossier_claim, may_reassign, staff_only
 
@@ -227,6 +229,12 @@ def _replace(request, claim, form) -> str:
     return _("Er is een andere deskundige gekozen: %(name)s.") % {"name": person_name(expert)}
 
 
+def _safety(request, claim, form) -> str:
+    claim_record_safety_visit(claim=claim, actor=request.user, visited_at=form.cleaned_data["visited_at"],
+                              findings=form.cleaned_data["findings"])
+    return _("Het veiligheidsbezoek is vastgelegd.")
+
+
 def _current_expert(claim: Claim):
     inspection = newest_inspection(claim)
     return inspection.expert_id if inspection else claim.expert_id
@@ -259,6 +267,13 @@ WORK: dict[str, Work] = {
                   lambda claim, data: ScheduleVisitForm(data, prefix="visit"), _schedule, anchor="opname",
                   intro=gettext_lazy("De aanvrager en de deskundige krijgen de afspraak. Een nieuwe tijd vervangt "
                                      "de oude afspraak.")),
+    "safety": Work("veiligheidsbezoek", gettext_lazy("Veiligheidsbezoek vastleggen"),
+                   gettext_lazy("Bezoek vastleggen"),
+                   lambda claim, data: SafetyVisitForm(data, prefix="safety"), _safety,
+                   allowed=lambda user, claim: claim.urgent and may_record_safety_visit(user, claim),
+                   anchor="termijnen",
+                   intro=gettext_lazy("Bij een acuut onveilige situatie moet er binnen 48 uur iemand langs. Leg het "
+                                      "bezoek hier vast; dan stopt de waarschuwing aan de coördinator.")),
     "replace": Work("opname/deskundige", gettext_lazy("Andere deskundige kiezen"),
                     gettext_lazy("Deskundige vervangen"),
                     lambda claim, data: ReplaceExpertForm(data, prefix="replace", current=_current_expert(claim)),

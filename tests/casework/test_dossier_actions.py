@@ -12,7 +12,7 @@ from claims import roles as R
 from claims import termijnen
 from claims.models import ClaimTransition, ClockEvent, Inspection, Letter, Message, StaffProfile
 from claims.models.claim import TRANSITION_NAMES
-from claims.timeutil import today
+from claims.timeutil import frozen, today
 from tests.casework.test_dossier import buttons_on, dossier_url, step_url, team_colleague, text_of, work_url
 from tests.factories import Cast, UserFactory, claim_in
 
@@ -461,3 +461,31 @@ def test_a_decision_through_the_generic_form(client, cast):
     assert response.status_code == 302, text_of(response)
     claim.refresh_from_db()
     assert (claim.status, claim.outcome, str(claim.awarded_amount)) == ("decided", "granted", "4250.00")
+
+
+# --- the safety visit of an urgent claim ------------------------------------------------------------------------
+
+def test_guide_records_the_safety_visit_of_an_urgent_claim(guide, cast):
+    claim = claim_in(cast, "intake", urgent=True)
+    page = guide.get(dossier_url(claim))
+    assert "Nog geen veiligheidsbezoek vastgelegd." in text_of(page)
+    visited = timezone.localtime(claim.submitted_at) + dt.timedelta(hours=2)
+    with frozen(visited + dt.timedelta(hours=1)):  # the visit lies between the report and now
+        response = guide.post(work_url(claim, "safety"), {
+            "safety-visited_on": visited.date().isoformat(), "safety-visited_time": visited.strftime("%H:%M"),
+            "safety-findings": "Scheur in draagmuur gestut; woning blijft bewoonbaar.",
+        })
+    assert response.status_code == 302
+    event = ClockEvent.objects.get(claim=claim, kind="safety_visit")
+    assert event.reason == "Scheur in draagmuur gestut; woning blijft bewoonbaar."
+    assert "Nog geen veiligheidsbezoek vastgelegd." not in text_of(guide.get(dossier_url(claim)))
+
+
+def test_safety_visit_needs_findings_and_an_urgent_claim(guide, cast):
+    urgent = claim_in(cast, "intake", urgent=True)
+    response = guide.post(work_url(urgent, "safety"), {"safety-visited_on": today().isoformat(),
+                                                       "safety-visited_time": "00:01", "safety-findings": ""})
+    assert response.status_code == 400
+    assert not ClockEvent.objects.filter(claim=urgent, kind="safety_visit").exists()
+    calm = claim_in(cast, "intake")
+    assert guide.get(work_url(calm, "safety")).status_code == 403
