@@ -36,8 +36,8 @@ lint: setup
 	$(VENV)/bin/ruff check .
 
 bench: setup
-	@if [ -f bench/run.py ]; then $(VENV)/bin/python bench/run.py; \
-	else echo "no benchmarks yet (bench/run.py)"; fi
+	$(VENV)/bin/python bench/letter_rendering.py
+	$(VENV)/bin/python bench/casework_pages.py
 
 debs:
 	scripts/services.sh debs

@@ -183,7 +183,8 @@ def _build_world() -> World:
     with frozen(now() - dt.timedelta(days=90)):
         late = claim_in(cast, "intake")
 
-    urgent = claim_in(cast, "intake", urgent=True)
+    with frozen(now() - dt.timedelta(days=1)):
+        urgent = claim_in(cast, "intake", urgent=True)
 
     for claim in [*claims.values(), late, urgent]:
         claim.property.street = STREET
@@ -299,7 +300,8 @@ def work_data(world: World, key: str) -> dict:
         "visit": {"visit-visit_date": termijnen.roll_forward(day + dt.timedelta(days=1)).isoformat(),
                   "visit-visit_start": "13:00", "visit-visit_end": "14:00"},
         "replace": {"replace-expert": world.mine.expert.pk, "replace-reason": "Bezwaar van de bewoner."},
-        "safety": {"safety-visited_on": today().isoformat(), "safety-visited_time": "00:00",
+        "safety": {"safety-visited_on": today().isoformat(),
+                   "safety-visited_time": timezone.localtime(now()).strftime("%H:%M"),
                    "safety-findings": "Niemand gezien."},
     }[key]
 
@@ -528,8 +530,9 @@ def test_an_outsider_gets_nothing(world, who, attempt):
         assert response["Location"].startswith(reverse("claims:login") + "?next=")
     body = body_of(response)
     if attempt.lists:
-        # A search form shows what was searched for; the claim itself must not be there.
-        body = body.replace(f'value="{world.target.reference}"', "")
+        # A list echoes what was searched for (search box, CSV link, language switch); the claim must not be there.
+        reference = world.target.reference
+        body = body.replace(f"q={reference}", "").replace(f'value="{reference}"', "")
     leaked = [secret for secret in world.secrets if secret in body]
     assert not leaked, f"{who} {attempt.method} {url} shows {leaked}"
     if before is not None:
@@ -597,3 +600,19 @@ def test_each_outsider_does_reach_their_own_claim(world, who):
         assert response.status_code == 200, f"{who} GET {url}: {response.status_code}"
         if expected is not None:
             assert expected in body_of(response), f"{who} GET {url} does not show {expected}"
+
+
+DOSSIER_POSTS = [t for t in TRIES if t.method == "POST" and t.id.startswith(("step-", "work-"))]
+
+
+@pytest.mark.parametrize("attempt", DOSSIER_POSTS, ids=[t.id for t in DOSSIER_POSTS])
+def test_a_team_colleague_reads_but_changes_nothing(world, attempt):
+    """A guide of the claim's own team may read the dossier, but no step or piece of work is theirs."""
+    url, data = attempt.build(world)
+    client = client_for(world.colleague)
+    assert client.get(dossier_url(world.target)).status_code == 200
+    before = snapshot()
+    response = client.post(url, data)
+    expected = 404 if attempt.id == "step-submit-POST" else 403  # a draft is not the team's business yet
+    assert response.status_code == expected, f"{attempt.id}: {response.status_code}"
+    assert snapshot() == before
