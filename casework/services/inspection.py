@@ -22,7 +22,17 @@ from claims import deadlines, letters, permissions, termijnen, uploads
 from claims import roles as R
 from claims.calendar_ics import appointment_letter_prefix, times_planned
 from claims.errors import FORBIDDEN, NOT_NOW, TransitionForbidden, TransitionRefused
-from claims.models import Claim, DamageItem, DamageKind, Document, DocumentKind, Inspection, LetterKind, Verdict
+from claims.models import (
+    Claim,
+    DamageItem,
+    DamageKind,
+    Document,
+    DocumentKind,
+    Inspection,
+    LetterKind,
+    Message,
+    Verdict,
+)
 from claims.services import claim_transition
 from claims.services.steps import lock
 from claims.states import State
@@ -212,6 +222,9 @@ def inspection_replace_expert(*, claim: Claim, actor, expert, reason: str) -> In
             "new": _name(expert), "old": _name(old_expert) if old_expert else "-", "reason": reason,
         }
     Note.objects.create(claim=claim, kind=Note.Kind.NOTE, author=actor, body=str(body))
+    # The resident's objection to the old expert is answered by this choice; they may object to the new one.
+    Message.objects.filter(claim=claim, kind=Message.Kind.EXPERT_OBJECTION, handled_at__isnull=True).update(
+        handled_at=now())
     return inspection
 
 

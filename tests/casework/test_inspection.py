@@ -22,7 +22,16 @@ from casework.services.inspection import (
 from claims import deadlines
 from claims import roles as R
 from claims.errors import TransitionForbidden, TransitionRefused
-from claims.models import Absence, ClaimTransition, Document, Inspection, Letter, LetterKind, StatutoryHoliday
+from claims.models import (
+    Absence,
+    ClaimTransition,
+    Document,
+    Inspection,
+    Letter,
+    LetterKind,
+    Message,
+    StatutoryHoliday,
+)
 from claims.termijnen import clear_cache
 from claims.timeutil import frozen
 from claims.uploads import UploadRefused
@@ -202,9 +211,13 @@ def test_schedule_refused_for_a_replaced_inspection(cast, claim, inspection):
 def test_replace_expert(cast, claim, inspection):
     newcomer = UserFactory(role=R.EXPERT, first_name="Piet", last_name="Nieuw")
     inspection_schedule(inspection=inspection, actor=cast.caseworker, starts_at=at(2, 10), ends_at=at(2, 11))
+    objection = Message.objects.create(claim=claim, kind=Message.Kind.EXPERT_OBJECTION, direction="in",
+                                       body="Deze deskundige is mijn zwager.")
 
     new = inspection_replace_expert(claim=claim, actor=cast.caseworker, expert=newcomer,
                                     reason="De bewoner kent de deskundige.")
+    objection.refresh_from_db()
+    assert objection.handled_at is not None  # answered; the resident may object to the new expert again
 
     claim.refresh_from_db()
     assert claim.expert == newcomer

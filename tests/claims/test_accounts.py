@@ -237,8 +237,9 @@ def test_accounts_made_by_staff_are_not_held_back(client):
 @pytest.mark.parametrize("role,expected", [
     (R.RESIDENT, lambda: url_or_home("claims:portal")),
     (R.DESK, lambda: url_or_home("claims:desk")),
-    (R.CASEWORKER, lambda: "/admin/"),
-    (R.COORDINATOR, lambda: "/admin/"),
+    (R.CASEWORKER, lambda: "/werk/"),
+    (R.COORDINATOR, lambda: "/werk/"),
+    (R.EXPERT, lambda: "/deskundige/"),
     (R.FINANCE, lambda: "/admin/"),
 ])
 def test_the_landing_page_follows_the_role(client, role, expected):
