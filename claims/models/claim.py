@@ -125,9 +125,7 @@ class Claim(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["expert", "status"], name="claim_expert"),
             models.Index(fields=["filed_by"], name="claim_filed_by"),
             models.Index(fields=["submitted_at"], name="claim_submitted_at"),
-            # The caseload's order (urgent first, then the nearest legal deadline) over open claims only.
-            models.Index(models.F("urgent").desc(), models.F("decision_due").asc(nulls_last=True), "id",
-                         name="claim_attention", condition=Q(status__in=[*OPEN_STATES, State.ON_HOLD])),
+            # The caseload's order has its own index, PostgreSQL only: see migration 0006.
             models.Index(fields=["safety_visit_due", "id"], name="claim_urgent_visit", condition=Q(urgent=True)),
         ]
 

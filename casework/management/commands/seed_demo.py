@@ -1,9 +1,11 @@
-"""`manage.py seed_demo`: loads the demo once (claims.demo) and prints the demo logins."""
+"""`manage.py seed_demo`: loads the demo once (claims.demo, then the staff side in casework.demo) and prints
+the demo logins. It lives in casework because casework may use claims, never the reverse."""
 
 import os
 
 from django.core.management.base import BaseCommand, CommandError
 
+from casework.demo import seed_casework_demo
 from claims import demo
 from claims.states import State
 
@@ -22,8 +24,11 @@ class Command(BaseCommand):
         password = os.environ.get("DEMO_PASSWORD") or demo.DEFAULT_PASSWORD
         result = demo.seed_demo(claims=claims, password=password)
         if result.loaded_now:
+            staff_side = seed_casework_demo()
             self.stdout.write(self.style.SUCCESS(
-                f"Demo loaded: {result.claims} claims in {result.seconds:.1f} s."))
+                f"Demo loaded: {result.claims} claims in {result.seconds:.1f} s; {staff_side.visits} visits planned, "
+                f"{staff_side.safety_visits} safety visits, {staff_side.notes} notes and calls, "
+                f"{staff_side.marks} deadline marks."))
             if result.letters_pending:
                 self.stdout.write(f"{result.letters_pending} letters wait for a Celery worker to make their PDF "
                                   "(the bewoner's letters are made already).")

@@ -1,0 +1,110 @@
+"""The staff side of the demo, on top of the claims demo (claims.demo): planned visits for claims waiting
+on an inspection, safety visits for urgent claims, notes and calls, one handover, and this morning's
+deadline marks. Everything goes through the same services as the pages."""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from claims import demo as claims_demo
+from claims.models import ClockEvent, ClockEventKind, Inspection
+from claims.states import OPEN_STATES, State
+from claims.termijnen import add_working_days
+from claims.timeutil import now, today
+
+from .assignment import claim_reassign
+from .models import Note
+from .services.contact import call_record, note_add
+from .services.inspection import inspection_schedule
+from .services.safety import claim_record_safety_visit
+from .watch import refresh_marks
+
+log = logging.getLogger(__name__)
+VISIT_HOURS = (9, 11, 13, 15)
+SAFETY_VISIT_AFTER = dt.timedelta(hours=20)
+SAFETY_FINDINGS = "Woning bekeken; scheur in de draagmuur gestut. Bewoners kunnen blijven."
+NOTES = (
+    "Aanvrager is slechthorend: liefst per brief, en bellen met de dochter (nummer in de melding).",
+    "Foto's van de kelder zijn onscherp; bij de opname opnieuw laten maken.",
+    "Buurman op nummer 14 heeft dezelfde scheuren gemeld; samen plannen kan de aanvrager schelen.",
+)
+CALLS = (
+    ("in", "Aanvrager", "Vroeg wanneer de deskundige komt. Uitgelegd dat de afspraak per brief komt."),
+    ("out", "Dochter van de aanvrager", "Afspraak doorgesproken; de sleutel ligt bij de buren."),
+)
+
+
+@dataclass(frozen=True)
+class CaseworkDemo:
+    visits: int
+    safety_visits: int
+    notes: int
+    marks: int
+
+
+def seed_casework_demo() -> CaseworkDemo:
+    with claims_demo.queued_side_effects(), transaction.atomic():
+        claims = claims_demo.demo_claims()
+        result = CaseworkDemo(visits=plan_visits(claims), safety_visits=record_safety_visits(claims),
+                              notes=write_notes(claims), marks=0)
+        marks = refresh_marks(on=today())
+    return CaseworkDemo(visits=result.visits, safety_visits=result.safety_visits, notes=result.notes,
+                        marks=marks.overdue + marks.due_soon)
+
+
+def plan_visits(claims) -> int:
+    """Claims in inspection get a visit on one of the coming working days (the appointment letter follows)."""
+    waiting = (Inspection.objects.filter(claim__in=claims, claim__status=State.INSPECTION,
+                                         status=Inspection.Status.CHOSEN)
+               .select_related("claim__caseworker").order_by("claim__reference"))
+    zone = timezone.get_default_timezone()
+    planned = 0
+    for index, inspection in enumerate(waiting):
+        day = add_working_days(today(), 1 + index // len(VISIT_HOURS))
+        hour = VISIT_HOURS[index % len(VISIT_HOURS)]
+        starts_at = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)), zone)
+        inspection_schedule(inspection=inspection, actor=inspection.claim.caseworker, starts_at=starts_at,
+                            ends_at=starts_at + dt.timedelta(hours=1, minutes=30))
+        planned += 1
+    return planned
+
+
+def record_safety_visits(claims) -> int:
+    """Urgent claims reported more than a day ago were visited within 20 hours; newer ones still wait, so
+    the team view shows what an urgent claim without a visit looks like."""
+    visited = ClockEvent.objects.filter(kind=ClockEventKind.SAFETY_VISIT).values("claim_id")
+    urgent = (claims.filter(urgent=True, submitted_at__lte=now() - SAFETY_VISIT_AFTER)
+              .exclude(pk__in=visited).exclude(caseworker=None).select_related("caseworker"))
+    count = 0
+    for claim in urgent:
+        claim_record_safety_visit(claim=claim, actor=claim.caseworker,
+                                  visited_at=claim.submitted_at + SAFETY_VISIT_AFTER, findings=SAFETY_FINDINGS)
+        count += 1
+    return count
+
+
+def write_notes(claims) -> int:
+    """Notes and calls on the open claims of the demo guide, and one handover from a colleague."""
+    staff = {user.username: user for user in claims_demo.User.objects.filter(
+        username__in=("zaakbegeleider", "zaakbegeleider2", "coordinator"))}
+    guide = staff["zaakbegeleider"]
+    own = list(claims.filter(caseworker=guide, status__in=OPEN_STATES).order_by("reference")[:6])
+    written = 0
+    for index, claim in enumerate(own):
+        if index < len(NOTES):
+            note_add(claim=claim, actor=guide, body=NOTES[index])
+        else:
+            direction, spoke_with, body = CALLS[index % len(CALLS)]
+            call_record(claim=claim, actor=guide, direction=direction, spoke_with=spoke_with, body=body)
+        written += 1
+    colleague = claims.filter(caseworker=staff["zaakbegeleider2"], status__in=OPEN_STATES).order_by("reference").first()
+    if colleague is not None and not Note.objects.filter(claim=colleague, kind=Note.Kind.HANDOVER).exists():
+        claim_reassign(claim=colleague, to_guide=guide, actor=staff["coordinator"],
+                       reason="Lotte gaat naar het team Westelijke Mijnstreek.",
+                       handover="De aanvrager wacht op een terugbelverzoek over de kelder; bel deze week.")
+        written += 1
+    return written
+
