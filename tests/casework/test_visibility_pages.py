@@ -401,7 +401,7 @@ TRIES: list[Try] = [
         rightful="cast.expert"),
     Try("expert-visit-POST", "POST",
         lambda w: (expert_url("expert_visit", w.target),
-                   {"visit-visited_at": timezone.localtime(now() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")}),
+                   {"visit-visited_at": timezone.localtime(now()).strftime("%Y-%m-%dT%H:%M")}),
         rightful="cast.expert"),
     Try("expert-add-item-POST", "POST", lambda w: (expert_url("expert_add_item", w.target), _new_item()),
         rightful="cast.expert"),
