@@ -478,7 +478,7 @@ def test_resident_sees_the_appointment_and_the_substitute_and_objects_to_the_exp
     ics = download.value.path().read_text()
     assert "BEGIN:VCALENDAR" in ics and claim.reference in ics
 
-    click_and_wait(page, page.get_by_role("link", name="Bezwaar tegen de deskundige").first,
+    click_and_wait(page, page.get_by_role("link", name="Bezwaar tegen de deskundige"),
                    to=f"/mijn/{claim.reference}/deskundige/bezwaar/")
     check_page(page, "Bezwaar tegen de deskundige")
     press(page, "Bezwaar versturen")
