@@ -76,7 +76,16 @@ def assign_unassigned(limit: int = ASSIGN_PER_RUN) -> int:
             break
         for claim_id in batch:
             seen.add(claim_id)
-            if assign_waiting(claim_id) is not None:
+            try:
+                done = assign_waiting(claim_id)
+            except OperationalError:
+                raise  # the database itself is in trouble: the next run tries again
+            except Exception:
+                # One claim that fails (bad data, a bug) must not block every claim queued behind it, run
+                # after run: it is logged, stays submitted for the coordinator, and the sweep goes on.
+                log.exception("Claim %s could not be assigned automatically", claim_id)
+                continue
+            if done is not None:
                 assigned += 1
             elif Claim.objects.filter(pk=claim_id, status=State.SUBMITTED, caseworker__isnull=True).exists():
                 return assigned  # no guide available now: the next run tries again

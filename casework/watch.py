@@ -19,16 +19,19 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from claims import deadlines, roles
+from claims.contacts import stand_in
 from claims.models import Absence, Claim, ClockEvent, ClockEventKind
 from claims.outbox import queue_email
+from claims.services.steps import lock
 from claims.states import WITHDRAWABLE_STATES, State
 from claims.timeutil import now
 
 from .attention import DUE_SOON, LEVEL_LABELS, OVERDUE, needs_attention
 from .models import DeadlineMark, Digest, UrgentAlert
+from .timeline import person_name as name_of
 
 log = logging.getLogger(__name__)
 User = get_user_model()
@@ -132,10 +135,6 @@ def site_link(path: str) -> str:
 
 def dossier_link(reference: str) -> str:
     return site_link(f"/werk/zaken/{reference}/")
-
-
-def name_of(user) -> str:
-    return user.get_full_name().strip() or user.get_username()
 
 
 def language_of(user) -> str:
@@ -274,21 +273,37 @@ def check_urgent_safety_visits(*, at: dt.datetime | None = None) -> int:
     return sum(_alert(claim, coordinators=told, at=at) for claim in late)
 
 
+def waits_for_safety_visit(claim: Claim) -> bool:
+    """An urgent claim, still running, with no safety visit recorded."""
+    return (claim.urgent and claim.status in WITHDRAWABLE_STATES
+            and not ClockEvent.objects.filter(claim=claim, kind=ClockEventKind.SAFETY_VISIT).exists())
+
+
+def _mail_staff(user, *, subject: str, params: dict, template: str, context: dict, purpose: str,
+                claim: Claim) -> None:
+    """One e-mail to a staff member about a claim, in the language of their account."""
+    with translation.override(language_of(user)):
+        subject = _(subject) % params
+        body = render_to_string(template, {"name": name_of(user), "claim": claim, "address": str(claim.property),
+                                           "link": dossier_link(claim.reference), **context})
+    queue_email(to=user.email, subject=subject, body=body, purpose=purpose, claim=claim)
+
+
 @transaction.atomic
 def _alert(claim: Claim, *, coordinators: list, at: dt.datetime) -> int:
+    # Under the claim's lock, as a safety visit is recorded: one recorded a moment ago stops the alert.
+    claim = lock(claim)
+    if not waits_for_safety_visit(claim):
+        return 0
     _alert_row, created = UrgentAlert.objects.get_or_create(claim=claim, defaults={"alerted_at": at})
     if not created:
         return 0
+    context = {"guide": name_of(claim.caseworker) if claim.caseworker else "",
+               "due": timezone.localtime(claim.safety_visit_due), "hours": deadlines.terms()["urgent_visit_hours"]}
     for coordinator in coordinators:
-        with translation.override(language_of(coordinator)):
-            subject = _("Geen veiligheidsbezoek op tijd: %(reference)s") % {"reference": claim.reference}
-            body = render_to_string("casework/email/safety_visit_overdue.txt", {
-                "name": name_of(coordinator), "claim": claim, "address": str(claim.property),
-                "guide": name_of(claim.caseworker) if claim.caseworker else "",
-                "due": timezone.localtime(claim.safety_visit_due),
-                "hours": deadlines.terms()["urgent_visit_hours"], "link": dossier_link(claim.reference),
-            })
-        queue_email(to=coordinator.email, subject=subject, body=body, purpose=PURPOSE_SAFETY_VISIT, claim=claim)
+        _mail_staff(coordinator, subject=gettext_noop("Geen veiligheidsbezoek op tijd: %(reference)s"),
+                    params={"reference": claim.reference}, template="casework/email/safety_visit_overdue.txt",
+                    context=context, purpose=PURPOSE_SAFETY_VISIT, claim=claim)
     return 1
 
 
@@ -296,23 +311,15 @@ def notify_urgent_assignment(claim: Claim, *, on: dt.date) -> int:
     """The guide who just got an urgent claim hears at once (and their substitute while they are away):
     the safety visit must be within 48 hours of the report."""
     guide = claim.caseworker
-    to = [guide]
-    absence = _absences([guide.pk], on=on).get(guide.pk)
-    if absence is not None and absence.substitute.is_active:
-        to.append(absence.substitute)
     count = 0
-    for user in to:
-        if not user.email:
+    for user in (guide, stand_in(guide, on=on)):
+        if user is None or not user.email or not user.is_active:
             continue
-        with translation.override(language_of(user)):
-            subject = _("Nieuwe spoedzaak voor u: %(reference)s") % {"reference": claim.reference}
-            body = render_to_string("casework/email/urgent_assigned.txt", {
-                "name": name_of(user), "claim": claim, "address": str(claim.property),
-                "guide": name_of(guide) if user != guide else "",
-                "due": timezone.localtime(claim.safety_visit_due) if claim.safety_visit_due else None,
-                "link": dossier_link(claim.reference),
-            })
-        queue_email(to=user.email, subject=subject, body=body, purpose=PURPOSE_URGENT_ASSIGNED, claim=claim)
+        _mail_staff(user, subject=gettext_noop("Nieuwe spoedzaak voor u: %(reference)s"),
+                    params={"reference": claim.reference}, template="casework/email/urgent_assigned.txt",
+                    context={"guide": name_of(guide) if user != guide else "",
+                             "due": timezone.localtime(claim.safety_visit_due) if claim.safety_visit_due else None},
+                    purpose=PURPOSE_URGENT_ASSIGNED, claim=claim)
         count += 1
     return count
 

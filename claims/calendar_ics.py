@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from . import timeutil
-from .letter_content import general_phone
+from .letter_content import general_phone, person_name
 from .models import Inspection, Letter, LetterKind
 
 RESIDENT = "resident"
@@ -34,10 +34,6 @@ def times_planned(inspection: Inspection) -> int:
                                  key__startswith=appointment_letter_prefix(inspection.pk)).count()
 
 
-def _name(user) -> str:
-    return (user.get_full_name().strip() or user.get_username()) if user is not None else ""
-
-
 def inspection_ics(inspection: Inspection, *, audience: str) -> bytes:
     """A calendar with one VEVENT for the planned visit; ValueError when no time is planned yet."""
     if audience not in AUDIENCES:
@@ -47,14 +43,17 @@ def inspection_ics(inspection: Inspection, *, audience: str) -> bytes:
     claim = inspection.claim
     home = claim.property
     zone = ZoneInfo(settings.TIME_ZONE)
-    address = f"{home.street} {home.house_number_label}, {home.postcode_display} {home.town}"
+    address = str(home)
 
     if audience == RESIDENT:
+        # A full name or none, as in the letters: an account's login name is nobody's business.
+        expert = person_name(inspection.expert)
         lines = [
-            _("De deskundige %(name)s komt de schade aan uw woning bekijken.") % {"name": _name(inspection.expert)},
             _("Zaaknummer: %(reference)s") % {"reference": claim.reference},
             _("Kunt u niet op deze tijd? Of hebt u een vraag? Bel ons: %(phone)s.") % {"phone": general_phone()},
         ]
+        if expert:
+            lines.insert(0, _("De deskundige %(name)s komt de schade aan uw woning bekijken.") % {"name": expert})
     else:
         resident = claim.applicant
         lines = [
@@ -72,13 +71,15 @@ def inspection_ics(inspection: Inspection, *, audience: str) -> bytes:
     event = Event()
     event.add("uid", f"inspection-{inspection.pk}@{UID_DOMAIN}")
     event.add("dtstamp", timeutil.now().astimezone(dt.UTC))
-    event.add("sequence", max(times_planned(inspection) - 1, 0))
+    cancelled = inspection.status == Inspection.Status.REPLACED
+    # A calendar takes a change only with a higher SEQUENCE: each re-plan raises it, and so does the cancellation.
+    event.add("sequence", max(times_planned(inspection) - 1, 0) + (1 if cancelled else 0))
     event.add("dtstart", inspection.starts_at.astimezone(zone))
     event.add("dtend", inspection.ends_at.astimezone(zone))
     event.add("summary", _("Schade-opname %(reference)s") % {"reference": claim.reference})
     event.add("location", address)
     event.add("description", "\n".join(lines))
-    event.add("status", "CANCELLED" if inspection.status == Inspection.Status.REPLACED else "CONFIRMED")
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     calendar.add_component(event)
     # Only the years around the visit: a VTIMEZONE with every change since 1970 would bloat the file.

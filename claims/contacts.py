@@ -30,8 +30,18 @@ def _phone(user) -> str:
 
 
 def absence_of(user, *, on: dt.date) -> Absence | None:
+    """The absence of `user` in force on `on` (the latest begun, should two overlap)."""
     return (Absence.objects.filter(user=user, starts_on__lte=on, ends_on__gte=on)
             .select_related("substitute").order_by("-starts_on", "-pk").first())
+
+
+def stand_in(user, *, on: dt.date):
+    """Who stands in for `user` on `on`: the substitute of their absence, if that colleague can still work
+    (an account closed since the absence was recorded stands in for nobody). None while `user` is not away."""
+    away = absence_of(user, on=on)
+    if away is None or not away.substitute.is_active:
+        return None
+    return away.substitute
 
 
 def contact_for(claim: Claim, *, on: dt.date | None = None) -> Contact | None:
@@ -42,9 +52,11 @@ def contact_for(claim: Claim, *, on: dt.date | None = None) -> Contact | None:
     guide = claim.caseworker
     guide_name = _name(guide)
     away = absence_of(guide, on=on)
-    if away is not None:
-        substitute = away.substitute
-        return Contact(name=_name(substitute),
-                       phone=_phone(substitute), substitute_for=guide_name,
-                       back_on=away.ends_on + dt.timedelta(days=1))
-    return Contact(name=guide_name, phone=_phone(guide))
+    if away is None:
+        return Contact(name=guide_name, phone=_phone(guide))
+    substitute = away.substitute
+    if not substitute.is_active:
+        # The named substitute has left: the general number finds someone who is in, never a closed account.
+        return Contact(name=guide_name, phone=general_phone())
+    return Contact(name=_name(substitute), phone=_phone(substitute), substitute_for=guide_name,
+                   back_on=away.ends_on + dt.timedelta(days=1))

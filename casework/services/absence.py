@@ -61,8 +61,10 @@ def absence_record(*, user, substitute, starts_on: dt.date, ends_on: dt.date, re
     if starts_on < today():
         raise AbsenceRefused(_("De begindatum ligt in het verleden. Kies vandaag of later."), field="starts_on",
                              code="in_the_past")
-    # Serialises absences of this guide, so two coordinators cannot record overlapping ones at once.
-    User.objects.select_for_update().filter(pk=user.pk).first()
+    # Serialises absences of both people (in a fixed order, so two at once never deadlock): the checks below
+    # read each other's absences, and a chain of stand-ins recorded at the same moment would slip through.
+    list(User.objects.select_for_update(no_key=True).filter(pk__in=[user.pk, substitute.pk]).order_by("pk")
+         .values_list("pk", flat=True))
     period = _overlapping(starts_on=starts_on, ends_on=ends_on)
     if Absence.objects.filter(period, user=user).exists():
         raise AbsenceRefused(_("Voor deze zaakbegeleider staat in deze periode al een afwezigheid."),

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from claims import letter_content
 from claims.errors import FORBIDDEN, NOT_NOW, TransitionForbidden, TransitionRefused
@@ -20,13 +21,14 @@ from claims.outbox import queue_email
 from claims.permissions import may_work_on
 from claims.progress import long_date
 from claims.services import claim_transition
+from claims.services.portal import ensure_not_a_draft, message_text
 from claims.services.steps import lock
 from claims.states import State
 from claims.timeutil import now, today
 
 from ..models import Note
 
-MAX_TEXT = 10000
+TOO_LONG = gettext_lazy("De tekst is te lang. Schrijf ten hoogste %(max)s tekens.")
 MESSAGE_MAIL_PURPOSE = "message_notice"
 
 
@@ -38,18 +40,7 @@ def _begin(claim: Claim, actor) -> Claim:
 
 
 def _text(value: str, message) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise TransitionRefused(message, code="text_required")
-    if len(value) > MAX_TEXT:
-        raise TransitionRefused(_("De tekst is te lang. Schrijf ten hoogste %(max)s tekens.") % {"max": MAX_TEXT},
-                                code="text_too_long")
-    return value
-
-
-def _not_a_draft(claim: Claim) -> None:
-    if claim.status == State.DRAFT:
-        raise TransitionRefused(NOT_NOW.format(state=State(claim.status).label), code="not_now")
+    return message_text(value, message, too_long=TOO_LONG)
 
 
 @transaction.atomic
@@ -77,7 +68,7 @@ def message_send(*, claim: Claim, actor, body: str) -> Message:
     """A message to the resident, shown in the portal. Who reads e-mail gets a notice that it is there (never
     its text: that stays behind the login)."""
     claim = _begin(claim, actor)
-    _not_a_draft(claim)
+    ensure_not_a_draft(claim)
     body = _text(body, _("Schrijf het bericht."))
     message = Message.objects.create(claim=claim, kind=Message.Kind.MESSAGE, direction=Message.Direction.OUT,
                                      author=actor, body=body)

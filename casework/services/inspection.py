@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Note
+from casework.timeline import person_name
 from claims import deadlines, letters, permissions, termijnen, uploads
 from claims import roles as R
 from claims.calendar_ics import appointment_letter_prefix, times_planned
@@ -90,6 +91,13 @@ def _locked_inspection(inspection: Inspection) -> tuple[Claim, Inspection]:
     return claim, Inspection.objects.select_for_update(of=("self",)).get(pk=inspection.pk)
 
 
+def _ensure_open(inspection: Inspection, claim: Claim) -> None:
+    """The inspection is still the open one of the claim's current expert."""
+    if inspection.status not in OPEN_INSPECTION or inspection.expert_id != claim.expert_id:
+        raise TransitionRefused(_("Deze schade-opname is al afgerond of overgedragen aan een andere deskundige."),
+                                code="inspection_closed")
+
+
 def _text(value, *, limit: int | None = None, message=None, required: bool = False) -> str:
     value = (value or "").strip()
     if required and not value:
@@ -132,10 +140,6 @@ def _aware(moment: dt.datetime, message) -> dt.datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
-def _name(user) -> str:
-    return user.get_full_name().strip() or user.get_username()
-
-
 def _head(file, size: int = 16) -> bytes:
     """The first bytes of an upload, leaving the file where it was for the real check."""
     position = file.tell() if hasattr(file, "tell") else 0
@@ -172,9 +176,7 @@ def inspection_schedule(*, inspection: Inspection, actor, starts_at: dt.datetime
     claim, inspection = _locked_inspection(inspection)
     _ensure_guide(actor, claim)
     _ensure_inspection_state(claim)
-    if inspection.status not in OPEN_INSPECTION or inspection.expert_id != claim.expert_id:
-        raise TransitionRefused(_("Deze schade-opname is al afgerond of overgedragen aan een andere deskundige."),
-                                code="inspection_closed")
+    _ensure_open(inspection, claim)
     starts_at, ends_at = _check_visit_time(starts_at, ends_at)
     if inspection.status == Status.PLANNED and (inspection.starts_at, inspection.ends_at) == (starts_at, ends_at):
         return inspection  # the same plan twice (a double click): nothing new to tell the resident
@@ -191,7 +193,7 @@ def inspection_schedule(*, inspection: Inspection, actor, starts_at: dt.datetime
         "inspection_id": inspection.pk,
         "starts_at": timezone.localtime(starts_at).isoformat(),
         "ends_at": timezone.localtime(ends_at).isoformat(),
-        "expert_name": _name(inspection.expert),
+        # The expert's name is left to the letter (claims.letter_content): a full name, never a login name.
         "objection_due_on": inspection.objection_due.isoformat(),
     })
     return inspection
@@ -219,7 +221,7 @@ def inspection_replace_expert(*, claim: Claim, actor, expert, reason: str) -> In
                                            objection_due=deadlines.expert_objection_due(today()), created_by=actor)
     with translation.override(settings.LANGUAGE_CODE):  # the dossier is kept in the institute's language
         body = _("Andere deskundige gekozen: %(new)s in plaats van %(old)s. Reden: %(reason)s") % {
-            "new": _name(expert), "old": _name(old_expert) if old_expert else "-", "reason": reason,
+            "new": person_name(expert), "old": person_name(old_expert) or "-", "reason": reason,
         }
     Note.objects.create(claim=claim, kind=Note.Kind.NOTE, author=actor, body=str(body))
     # The resident's objection to the old expert is answered by this choice; they may object to the new one.
@@ -235,9 +237,7 @@ def inspection_record_visit(*, inspection: Inspection, actor, visited_at: dt.dat
     if not (_is_current_expert(actor, claim) or permissions.may_work_on(actor, claim)):
         raise TransitionForbidden(FORBIDDEN, code="forbidden")
     _ensure_inspection_state(claim)
-    if inspection.status not in OPEN_INSPECTION or inspection.expert_id != claim.expert_id:
-        raise TransitionRefused(_("Deze schade-opname is al afgerond of overgedragen aan een andere deskundige."),
-                                code="inspection_closed")
+    _ensure_open(inspection, claim)
     visited_at = _aware(visited_at, _("Vul in wanneer u er was."))
     if visited_at > now():
         raise TransitionRefused(_("Het bezoek kan niet in de toekomst liggen."), code="in_future")

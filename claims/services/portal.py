@@ -14,8 +14,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from .. import roles
+from ..contacts import stand_in
 from ..errors import FORBIDDEN, NOT_NOW, TransitionForbidden, TransitionRefused
 from ..models import Claim, Document, Inspection, Letter, Message
 from ..outbox import queue_email
@@ -28,6 +30,7 @@ from .lifecycle import claim_transition
 from .steps import lock
 
 MAX_TEXT = 10000
+TOO_LONG = gettext_lazy("Uw tekst is te lang. Schrijf ten hoogste %(max)s tekens.")
 
 
 @dataclass(frozen=True)
@@ -42,19 +45,22 @@ def ensure_party(actor, claim: Claim) -> None:
         raise TransitionForbidden(FORBIDDEN, code="forbidden")
 
 
-def _not_a_draft(claim: Claim) -> None:
+def ensure_not_a_draft(claim: Claim) -> None:
+    """Messages belong to a claim that was sent: a draft is the resident's own, nobody else's yet."""
     if claim.status == State.DRAFT:
         raise TransitionRefused(NOT_NOW.format(state=State(claim.status).label), code="not_now")
 
 
-def _text(value: str, message: str) -> str:
+def message_text(value: str, message, *, too_long=TOO_LONG) -> str:
+    """The text of a message in the dossier, trimmed: refused with `message` when empty, and with `too_long`
+    (which names the limit as %(max)s) beyond MAX_TEXT characters. The staff side says "De tekst"."""
     value = (value or "").strip()
     if not value:
         raise TransitionRefused(message, code="text_required")
     if len(value) > MAX_TEXT:
-        raise TransitionRefused(_("Uw tekst is te lang. Schrijf ten hoogste %(max)s tekens.") % {"max": MAX_TEXT},
-                                code="text_too_long")
+        raise TransitionRefused(too_long % {"max": MAX_TEXT}, code="text_too_long")
     return value
+
 
 
 def _with_attachments(body: str, documents: Sequence[Document]) -> str:
@@ -89,8 +95,8 @@ def portal_store_files(*, claim: Claim, actor, files: Iterable, kind: str,
 @transaction.atomic
 def message_send(*, claim: Claim, actor, body: str) -> Message:
     ensure_party(actor, claim)
-    _not_a_draft(claim)
-    return _message(claim, actor, Message.Kind.MESSAGE, _text(body, _("Schrijf uw bericht.")))
+    ensure_not_a_draft(claim)
+    return _message(claim, actor, Message.Kind.MESSAGE, message_text(body, _("Schrijf uw bericht.")))
 
 
 @transaction.atomic
@@ -98,8 +104,8 @@ def callback_request(*, claim: Claim, actor, phone: str, letter: Letter | None =
                      question: str = "") -> Message:
     """The resident wants a call, e.g. because a letter is unclear. The case guide hears it at once."""
     ensure_party(actor, claim)
-    _not_a_draft(claim)
-    phone = _text(phone, _("Vul uw telefoonnummer in."))
+    ensure_not_a_draft(claim)
+    phone = message_text(phone, _("Vul uw telefoonnummer in."))
     if letter is not None and letter.claim_id != claim.pk:
         raise TransitionRefused(_("Kies een brief van deze melding."), code="wrong_letter")
     lines = []
@@ -112,25 +118,28 @@ def callback_request(*, claim: Claim, actor, phone: str, letter: Letter | None =
     if question:
         lines.append(question)
     message = _message(claim, actor, Message.Kind.CALLBACK, "\n".join(lines), phone=phone)
-    _tell_case_guide(claim)
+    # The promise on the page is a call within 2 working days; the guide must know without opening the dossier.
+    _tell_case_guide(
+        claim, purpose="callback_request",
+        subject=gettext_noop("Terugbelverzoek bij zaak %(reference)s"),
+        body=gettext_noop("Een bewoner vraagt om teruggebeld te worden over zaak %(reference)s. Bel binnen 2 "
+                          "werkdagen terug. Het telefoonnummer en de vraag staan bij de berichten in het dossier."),
+    )
     return message
 
 
-def _tell_case_guide(claim: Claim) -> None:
-    # The promise on the page is a call within 2 working days; the guide must know without opening the dossier.
+def _tell_case_guide(claim: Claim, *, subject: str, body: str, purpose: str) -> None:
+    """An e-mail to the claim's case guide, and to their substitute while the guide is away, naming the claim
+    but none of what the resident wrote (that stays in the dossier). `subject` and `body` are the untranslated
+    texts (gettext_noop), given the reference; staff mail goes out in the institute's language."""
     guide = claim.caseworker
-    if guide is None or not guide.email:
+    if guide is None:
         return  # the coordinators' inbox of unhandled messages covers claims without a guide (issue 4)
+    to = [user for user in (guide, stand_in(guide, on=today())) if user is not None and user.is_active and user.email]
     with translation.override(settings.LANGUAGE_CODE):
-        queue_email(
-            to=guide.email,
-            subject=_("Terugbelverzoek bij zaak %(reference)s") % {"reference": claim.reference},
-            body=_("Een bewoner vraagt om teruggebeld te worden over zaak %(reference)s. Bel binnen 2 werkdagen "
-                   "terug. Het telefoonnummer en de vraag staan bij de berichten in het dossier.")
-            % {"reference": claim.reference},
-            purpose="callback_request",
-            claim=claim,
-        )
+        subject, body = _(subject) % {"reference": claim.reference}, _(body) % {"reference": claim.reference}
+    for user in to:
+        queue_email(to=user.email, subject=subject, body=body, purpose=purpose, claim=claim)
 
 
 @transaction.atomic
@@ -140,7 +149,7 @@ def info_request_answer(*, claim: Claim, actor, body: str, documents: Sequence[D
     if not body and not documents:
         raise TransitionRefused(_("Schrijf uw antwoord of voeg een bestand toe."), code="text_required")
     if len(body) > MAX_TEXT:
-        body = _text(body, "")  # refuses with the length message
+        body = message_text(body, "")  # refuses with the length message
     claim = claim_transition(claim=claim, name="receive_info", actor=actor)
     return _message(claim, actor, Message.Kind.INFO_ANSWER, _with_attachments(body, documents))
 
@@ -199,30 +208,19 @@ def expert_objection_file(*, claim: Claim, actor, reason: str) -> Message:
             % {"date": long_date(local_date(earlier.created_at))},
             code="expert_objection_twice",
         )
-    reason = _text(reason, _("Schrijf op waarom u bezwaar hebt tegen de deskundige."))
+    reason = message_text(reason, _("Schrijf op waarom u bezwaar hebt tegen de deskundige."))
     with translation.override(settings.LANGUAGE_CODE):  # the guide reads which expert it was about
         expert = inspection.expert.get_full_name().strip() or inspection.expert.get_username()
         body = _("Bezwaar tegen deskundige %(expert)s:") % {"expert": expert} + "\n" + reason
     message = _message(claim, actor, Message.Kind.EXPERT_OBJECTION, body)
-    _tell_case_guide_of_expert_objection(claim)
-    return message
-
-
-def _tell_case_guide_of_expert_objection(claim: Claim) -> None:
     # The visit may be close: the guide must weigh the objection before the expert goes out.
-    guide = claim.caseworker
-    if guide is None or not guide.email:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        queue_email(
-            to=guide.email,
-            subject=_("Bezwaar tegen de deskundige bij zaak %(reference)s") % {"reference": claim.reference},
-            body=_("De bewoner heeft bezwaar gemaakt tegen de gekozen deskundige bij zaak %(reference)s. Bekijk het "
-                   "bezwaar bij de berichten in het dossier en laat de bewoner weten wat u besluit.")
-            % {"reference": claim.reference},
-            purpose="expert_objection",
-            claim=claim,
-        )
+    _tell_case_guide(
+        claim, purpose="expert_objection",
+        subject=gettext_noop("Bezwaar tegen de deskundige bij zaak %(reference)s"),
+        body=gettext_noop("De bewoner heeft bezwaar gemaakt tegen de gekozen deskundige bij zaak %(reference)s. "
+                          "Bekijk het bezwaar bij de berichten in het dossier en laat de bewoner weten wat u besluit."),
+    )
+    return message
 
 
 # --- the draft advice -----------------------------------------------------------------------------------------
@@ -247,7 +245,7 @@ def response_submit(*, claim: Claim, actor, body: str, documents: Sequence[Docum
             % {"date": long_date(claim.reply_due)},
             code="response_late",
         )
-    body = _text(body, _("Schrijf uw reactie op het conceptadvies."))
+    body = message_text(body, _("Schrijf uw reactie op het conceptadvies."))
     return _message(claim, actor, Message.Kind.RESPONSE, _with_attachments(body, documents))
 
 
@@ -259,7 +257,7 @@ def objection_late(claim: Claim) -> bool:
 def objection_file(*, claim: Claim, actor, grounds: str, late_excuse: str = "",
                    documents: Sequence[Document] = ()) -> Claim:
     """An objection (bezwaar) to a decision; after the window only with the reason it is late (Awb 6:11)."""
-    grounds = _text(grounds, _("Schrijf op waarom u het niet eens bent met het besluit."))
+    grounds = message_text(grounds, _("Schrijf op waarom u het niet eens bent met het besluit."))
     late_excuse = (late_excuse or "").strip()[:MAX_TEXT]
     claim = claim_transition(claim=claim, name="file_objection", actor=actor, reason=grounds,
                              late_excuse=late_excuse)

@@ -3,11 +3,14 @@ assigned after commit, or by the sweep when the broker was down."""
 
 import datetime as dt
 import logging
+import threading
+import time
 from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import connection, transaction
 
 from casework.assignment import caseworker_for, claim_assign_automatically
 from casework.tasks import assign_claim, assign_unassigned
@@ -221,3 +224,116 @@ def test_a_normal_claim_sends_no_urgent_notice(eager):
     claim = claim_in(cast, "submitted")
     assign_claim.delay(claim.pk)
     assert not OutgoingEmail.objects.filter(purpose="urgent_assigned").exists()
+
+
+# --- evenness under load, and a sweep that cannot get stuck -------------------------------------------------
+
+def test_a_guide_in_two_teams_that_serve_the_municipality_is_counted_once(teams):
+    parkstad, west = teams
+    both = parkstad[0]
+    Team.objects.create(name="Spoed", municipalities=["Heerlen"]).members.add(both, west[0])
+    cast = Cast()
+    for _ in range(6):
+        claim_assign_automatically(claim=submitted(cast, "Heerlen"))
+    load = Counter(Claim.objects.filter(status="intake").values_list("caseworker", flat=True))
+    # Four guides serve Heerlen now; a guide in two of its teams is one guide with one load. Ties go to the
+    # guide who joined first.
+    assert load == {parkstad[0].pk: 2, parkstad[1].pk: 2, parkstad[2].pk: 1, west[0].pk: 1}
+
+
+@pytest.fixture
+def no_broker(monkeypatch):
+    """Transactional tests commit, so side effects would be handed to the broker: here they stay queued rows."""
+    monkeypatch.setattr("casework.tasks.enqueue_assignment", lambda claim_id: None)
+    monkeypatch.setattr("claims.tasks.render_letter.delay", lambda letter_id: None)
+    monkeypatch.setattr("claims.tasks.send_email.delay", lambda email_id: None)
+
+
+def while_another_transaction_holds(first, second, *, hold: float = 0.5):
+    """Runs `first` in a transaction that stays open `hold` seconds after it returned, and `second` (in its
+    own thread and connection) as soon as `first` returned. Returns both results."""
+    done, results, errors = threading.Event(), {}, []
+
+    def run_first():
+        try:
+            with transaction.atomic():
+                results["first"] = first()
+                done.set()
+                time.sleep(hold)
+        except Exception as error:  # asserted on below
+            errors.append(error)
+        finally:
+            done.set()
+            connection.close()
+
+    def run_second():
+        try:
+            done.wait(30)
+            results["second"] = second()
+        except Exception as error:  # asserted on below
+            results["second"] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    return results["first"], results["second"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_claims_assigned_at_the_same_moment_go_to_two_guides(no_broker):
+    first, second = UserFactory(role=R.CASEWORKER), UserFactory(role=R.CASEWORKER)
+    Team.objects.create(name="Parkstad", municipalities=["Heerlen"]).members.add(first, second)
+    cast = Cast()
+    one, two = submitted(cast, "Heerlen"), submitted(cast, "Heerlen")
+
+    a, b = while_another_transaction_holds(lambda: claim_assign_automatically(claim=one).caseworker_id,
+                                           lambda: claim_assign_automatically(claim=two).caseworker_id)
+
+    # The second waited for the first to commit, and then counted the first claim in the load.
+    assert {a, b} == {first.pk, second.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_absences_recorded_at_once_cannot_chain_stand_ins(no_broker):
+    from casework.services.absence import AbsenceRefused, absence_record
+
+    coordinator = UserFactory(role=R.COORDINATOR)
+    anouk, bram, carla = (UserFactory(role=R.CASEWORKER) for _ in range(3))
+    start = timeutil.today() + dt.timedelta(days=1)
+    period = {"starts_on": start, "ends_on": start + dt.timedelta(days=5), "actor": coordinator}
+
+    _, refused = while_another_transaction_holds(
+        lambda: absence_record(user=anouk, substitute=bram, **period),
+        lambda: absence_record(user=bram, substitute=carla, **period),
+    )
+
+    # Bram stands in for Anouk, so he cannot be away at the same time: the claims would have nobody.
+    assert isinstance(refused, AbsenceRefused) and refused.code == "is_substitute"
+    assert list(Absence.objects.values_list("user", "substitute")) == [(anouk.pk, bram.pk)]
+
+
+def test_the_sweep_goes_on_past_a_claim_that_fails(django_capture_on_commit_callbacks, monkeypatch, caplog):
+    cast = Cast()
+    with timeutil.frozen(dt.datetime(2026, 4, 27, 9, 0)):
+        broken, *fine = new_claims(cast, 3)
+    real = claim_assign_automatically
+
+    def assign(*, claim):
+        if claim.pk == broken.pk:
+            raise ValueError("a claim with data nobody foresaw")
+        return real(claim=claim)
+
+    monkeypatch.setattr("casework.tasks.claim_assign_automatically", assign)
+    with timeutil.frozen(dt.datetime(2026, 4, 27, 9, 5)), caplog.at_level(logging.ERROR, logger="casework.tasks"):
+        assert assign_unassigned() == 2
+        # The next run meets the same claim first, and still does not stop there.
+        assert assign_unassigned() == 0
+    assert {c.status for c in Claim.objects.filter(pk__in=[c.pk for c in fine])} == {"intake"}
+    broken.refresh_from_db()
+    assert broken.status == "submitted" and broken.caseworker is None
+    assert f"Claim {broken.pk} could not be assigned automatically" in caplog.text

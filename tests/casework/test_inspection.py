@@ -453,3 +453,27 @@ def test_no_report_after_the_claim_moved_on(cast, media):
     with pytest.raises(TransitionRefused) as refused:
         inspection_submit_report(claim=claim, actor=cast.expert, upload=pdf())
     assert refused.value.code == "not_now"
+
+
+def test_the_appointment_letter_never_names_the_expert_by_login_name(cast, inspection):
+    cast.expert.first_name = cast.expert.last_name = ""
+    cast.expert.username = "i.deskundig@bureau-example.nl"
+    cast.expert.save()
+    inspection_schedule(inspection=inspection, actor=cast.caseworker, starts_at=at(2, 10), ends_at=at(2, 11))
+    letter = Letter.objects.get(kind=LetterKind.APPOINTMENT)
+    assert letter.context["expert_name"] == ""  # the letter then leaves the name out
+    assert "bureau-example" not in str(letter.context)
+
+
+def test_a_visit_at_nine_after_the_change_to_summer_time_stays_at_nine(cast, inspection):
+    # Planned on Friday 26 March 2027 (winter time, UTC+1) for Tuesday 30 March at 9.00 (summer time, UTC+2).
+    with frozen(dt.datetime(2027, 3, 26, 10, 0, tzinfo=AMS)):
+        planned = inspection_schedule(inspection=inspection, actor=cast.caseworker,
+                                      starts_at=dt.datetime(2027, 3, 30, 9, 0), ends_at=dt.datetime(2027, 3, 30, 10))
+    planned.refresh_from_db()
+    assert planned.starts_at == dt.datetime(2027, 3, 30, 7, 0, tzinfo=dt.UTC)
+    letter = Letter.objects.get(kind=LetterKind.APPOINTMENT)
+    assert letter.context["starts_at"] == "2027-03-30T09:00:00+02:00"
+    assert letter.key.endswith(":202703300700")
+    # Two weeks to object, from the day of the letter: Friday 9 April 2027.
+    assert planned.objection_due == dt.date(2027, 4, 9)

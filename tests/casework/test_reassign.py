@@ -5,9 +5,11 @@ import pytest
 
 from casework.assignment import claim_reassign, claims_reassign
 from casework.models import Note, Reassignment
+from casework.services.safety import claim_record_safety_visit
 from claims import roles as R
 from claims.errors import TransitionForbidden, TransitionRefused
-from claims.models import Claim
+from claims.models import Claim, ClaimTransition, OutgoingEmail
+from claims.timeutil import now
 from tests.factories import Cast, UserFactory, claim_in
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +132,36 @@ def test_a_batch_by_someone_else_than_a_coordinator_is_forbidden(cast, next_guid
                         reason=REASON)
     assert refused.value.code == "forbidden"
     assert not Reassignment.objects.exists()
+
+
+def test_a_submitted_claim_given_a_guide_is_taken_into_intake(cast, next_guide):
+    claim = claim_in(cast, "submitted")
+    moved = claim_reassign(claim=claim, to_guide=next_guide, actor=cast.coordinator, reason=REASON)
+    # Not left in "submitted" with a guide: the sweep skips claims with a guide, and only a coordinator may
+    # start the intake, so the guide could not move it.
+    assert moved.status == "intake" and moved.caseworker == next_guide
+    step = ClaimTransition.objects.get(claim=claim, name="start_intake")
+    assert (step.actor, step.reason, step.data["caseworker"]) == (cast.coordinator, REASON, next_guide.pk)
+    assert claim.notes.get(kind=Note.Kind.HANDOVER).body == REASON
+
+
+def test_the_new_guide_of_an_urgent_claim_not_yet_visited_hears_at_once(cast, next_guide):
+    urgent = claim_in(cast, "intake", urgent=True)
+    claim_reassign(claim=urgent, to_guide=next_guide, actor=cast.coordinator, reason=REASON)
+    notice = OutgoingEmail.objects.get(purpose="urgent_assigned")
+    assert notice.to == next_guide.email and notice.claim == urgent
+    assert notice.subject == f"Nieuwe spoedzaak voor u: {urgent.reference}"
+
+    visited = claim_in(cast, "intake", urgent=True)
+    claim_record_safety_visit(claim=visited, actor=cast.caseworker, visited_at=now(), findings="Gestut.")
+    claim_reassign(claim=visited, to_guide=next_guide, actor=cast.coordinator, reason=REASON)
+    claim_reassign(claim=claim_in(cast, "intake"), to_guide=next_guide, actor=cast.coordinator, reason=REASON)
+    assert OutgoingEmail.objects.filter(purpose="urgent_assigned").count() == 1
+
+
+def test_a_batch_by_someone_else_does_not_tell_which_references_exist(cast, next_guide):
+    real = claim_in(cast, "intake")
+    with pytest.raises(TransitionForbidden) as refused:
+        claims_reassign(references=[real.reference, "MS-2099-999999"], to_guide=next_guide, actor=cast.caseworker,
+                        reason=REASON)
+    assert refused.value.code == "forbidden" and "MS-2099-999999" not in str(refused.value.message)

@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
+from casework import watch as watch_module
 from casework.models import DeadlineMark, Digest, UrgentAlert
 from casework.services.safety import claim_record_safety_visit
 from casework.tasks import check_urgent_safety_visits, deadline_watch
@@ -400,3 +402,42 @@ def test_the_morning_task_runs_the_whole_watch(cast, urgent):
     assert mark_of(claim).level == "due_soon"
     assert digests(cast.caseworker.email).count() == 1
     assert alerts().count() == 1
+
+
+def test_a_visit_recorded_while_the_alerts_go_out_stops_the_alert(cast, urgent, monkeypatch):
+    late_at = timezone.make_aware(REPORTED + dt.timedelta(hours=49))
+    late = list(watch_module.late_safety_visits(at=late_at))  # the list as the run read it
+    assert late == [urgent]
+    with timeutil.frozen(late_at):
+        # A moment later the coordinator records the visit (under the claim's lock), before the alert is sent.
+        claim_record_safety_visit(claim=urgent, actor=cast.coordinator, visited_at=timeutil.now(),
+                                  findings="Gevel gestut; bewoners mogen blijven.")
+    monkeypatch.setattr(watch_module, "late_safety_visits", lambda at: late)
+    assert check(late_at) == 0
+    assert not alerts().exists() and not UrgentAlert.objects.exists()
+
+
+def test_a_substitute_whose_account_was_closed_gets_nothing_and_the_guide_keeps_theirs(cast, guides):
+    _mine, second, _idle = guides
+    substitute = UserFactory(role=R.CASEWORKER)
+    Absence.objects.create(user=second, substitute=substitute, starts_on=D(2026, 4, 6), ends_on=D(2026, 4, 17))
+    substitute.is_active = False
+    substitute.save()
+    covered = running(cast, D(2026, 4, 20), guide=second)
+
+    assert watch(D(2026, 4, 13)).digests == 1
+    assert not digests(substitute.email).exists()
+    assert covered.reference in digests(second.email).get().body
+
+
+def test_an_urgent_claim_given_to_an_absent_guide_reaches_only_a_working_substitute(cast):
+    substitute = UserFactory(role=R.CASEWORKER)
+    with timeutil.frozen(REPORTED):
+        Absence.objects.create(user=cast.caseworker, substitute=substitute, starts_on=timeutil.today(),
+                               ends_on=timeutil.today() + dt.timedelta(days=3))
+        claim = claim_in(cast, "intake", urgent=True)
+        substitute.is_active = False
+        substitute.save()
+        assert watch_module.notify_urgent_assignment(claim, on=timeutil.today()) == 1
+    assert list(OutgoingEmail.objects.filter(purpose="urgent_assigned").values_list("to", flat=True)) == [
+        cast.caseworker.email]

@@ -124,10 +124,13 @@ def test_summer_time_is_kept_in_amsterdam_time(cast):
 
 def test_a_replaced_inspection_is_a_cancelled_event(cast):
     inspection = planned(cast)
+    before = event_of(inspection_ics(inspection, audience="expert"))[1]
     Inspection.objects.filter(pk=inspection.pk).update(status=Inspection.Status.REPLACED)
     inspection.refresh_from_db()
     _, event = event_of(inspection_ics(inspection, audience="resident"))
     assert str(event["STATUS"]) == "CANCELLED"
+    # The same event, one revision on: a calendar that has the appointment takes the cancellation.
+    assert str(event["UID"]) == str(before["UID"]) and event["SEQUENCE"] == before["SEQUENCE"] + 1
 
 
 def test_no_file_without_a_planned_time_or_for_an_unknown_audience(cast):
@@ -138,3 +141,15 @@ def test_no_file_without_a_planned_time_or_for_an_unknown_audience(cast):
     inspection = planned(cast)
     with pytest.raises(ValueError):
         inspection_ics(inspection, audience="neighbour")
+
+
+def test_the_residents_file_never_shows_the_experts_login_name(cast):
+    cast.expert.first_name = cast.expert.last_name = ""
+    cast.expert.username = "i.deskundig@bureau-example.nl"  # an account an administrator named by e-mail
+    cast.expert.save()
+    inspection = planned(cast)
+    _, event = event_of(inspection_ics(inspection, audience="resident"))
+    description = str(event["DESCRIPTION"])
+    assert "bureau-example" not in inspection_ics(inspection, audience="resident").decode()
+    assert description.startswith(f"Zaaknummer: {inspection.claim.reference}")
+    assert general_phone() in description

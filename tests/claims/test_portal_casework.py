@@ -109,6 +109,49 @@ def test_a_substitute_is_named_while_the_guide_is_away(me, cast):
     assert "vervangt" not in after and "Bel uw zaakbegeleider Anouk Wetzels" in after
 
 
+def test_a_substitute_whose_account_was_closed_is_not_named(me, cast):
+    substitute = UserFactory(role=R.CASEWORKER, first_name="Sanne", last_name="Houben")
+    StaffProfile.objects.create(user=substitute, phone="045 571 99 00")
+    StaffProfile.objects.create(user=cast.caseworker, phone="045 571 23 86")
+    claim = claim_in(cast, "intake")
+    Absence.objects.create(user=cast.caseworker, substitute=substitute, starts_on=today() - dt.timedelta(days=2),
+                           ends_on=today() + dt.timedelta(days=10))
+    substitute.is_active = False  # she left after the absence was recorded
+    substitute.save()
+    page = text_of(me.get(page_url(claim)))
+    assert "Sanne Houben" not in page and "045 571 99 00" not in page
+    # The guide is away too: the general number finds someone who is in.
+    assert "Telefoon: 045 000 00 00. Vraag naar Anouk Wetzels." in page
+
+
+def test_a_callback_request_and_an_expert_objection_reach_the_substitute_while_the_guide_is_away(cast):
+    substitute = UserFactory(role=R.CASEWORKER)
+    claim = claim_in(cast, "inspection")
+    Absence.objects.create(user=cast.caseworker, substitute=substitute, starts_on=today(),
+                           ends_on=today() + dt.timedelta(days=10))
+    service.callback_request(claim=claim, actor=cast.resident, phone="06 12345678", question="Mijn muur scheurt.")
+    service.expert_objection_file(claim=claim, actor=cast.resident, reason="Hij is mijn zwager.")
+    for purpose in ("callback_request", "expert_objection"):
+        sent = OutgoingEmail.objects.filter(claim=claim, purpose=purpose)
+        assert sorted(sent.values_list("to", flat=True)) == sorted([cast.caseworker.email, substitute.email])
+        for email in sent:  # what the resident wrote stays in the dossier
+            assert "06 12345678" not in email.body and "scheurt" not in email.body and "zwager" not in email.body
+            assert claim.reference in email.subject
+
+
+def test_no_mail_to_a_closed_account(cast):
+    substitute = UserFactory(role=R.CASEWORKER)
+    claim = claim_in(cast, "intake")
+    Absence.objects.create(user=cast.caseworker, substitute=substitute, starts_on=today(),
+                           ends_on=today() + dt.timedelta(days=10))
+    for user in (cast.caseworker, substitute):
+        user.is_active = False
+        user.save()
+    service.callback_request(claim=claim, actor=cast.resident, phone="06 12345678")
+    assert not OutgoingEmail.objects.filter(purpose="callback_request").exists()
+    assert Message.objects.filter(claim=claim, kind=Message.Kind.CALLBACK).exists()
+
+
 def test_before_a_guide_is_assigned_the_general_number(me, cast):
     claim = claim_in(cast, "submitted")
     page = text_of(me.get(page_url(claim)))
