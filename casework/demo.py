@@ -3,14 +3,17 @@ on an inspection, safety visits for urgent claims, notes and calls, one handover
 deadline marks. Everything goes through the same services as the pages."""
 
 import datetime as dt
+import hashlib
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from claims import demo as claims_demo
-from claims.models import ClockEvent, ClockEventKind, Inspection
+from claims.models import ClaimTransition, ClockEvent, ClockEventKind, Document, DocumentKind, Inspection
 from claims.states import OPEN_STATES, State
 from claims.termijnen import add_working_days
 from claims.timeutil import now, today
@@ -48,11 +51,47 @@ class CaseworkDemo:
 def seed_casework_demo() -> CaseworkDemo:
     with claims_demo.queued_side_effects(), transaction.atomic():
         claims = claims_demo.demo_claims()
+        finish_past_inspections(claims)
         result = CaseworkDemo(visits=plan_visits(claims), safety_visits=record_safety_visits(claims),
                               notes=write_notes(claims), marks=0)
         marks = refresh_marks(on=today())
+    claims_demo.render_bewoner_letters()  # the appointment letter, so the portal demo shows it
     return CaseworkDemo(visits=result.visits, safety_visits=result.safety_visits, notes=result.notes,
                         marks=marks.overdue + marks.due_soon)
+
+
+def finish_past_inspections(claims) -> int:
+    """Claims whose advice came in before the demo's today had their visit: the inspection is done, ten days
+    before the advice, and carries the expert's report (one small PDF, stored per claim like any upload)."""
+    advised = (ClaimTransition.objects.filter(claim__in=claims, name="record_advice")
+               .values_list("claim_id", "actor_id", "created_at").order_by("claim_id", "created_at"))
+    last_advice = {claim_id: (actor_id, at) for claim_id, actor_id, at in advised}
+    report = _report_pdf()
+    zone = timezone.get_default_timezone()
+    done = 0
+    for inspection in Inspection.objects.filter(claim_id__in=last_advice, status=Inspection.Status.CHOSEN):
+        actor_id, advised_at = last_advice[inspection.claim_id]
+        day = timezone.localtime(advised_at - dt.timedelta(days=10)).date()
+        starts_at = timezone.make_aware(dt.datetime.combine(day, dt.time(10)), zone)
+        document = Document(claim_id=inspection.claim_id, kind=DocumentKind.ADVICE_REPORT,
+                            title="Adviesrapport schade-opname", original_name="adviesrapport.pdf",
+                            sha256=hashlib.sha256(report).hexdigest(), size=len(report),
+                            content_type="application/pdf", uploaded_by_id=actor_id)
+        document.file.save(document.original_name, ContentFile(report), save=False)
+        document.save()
+        Inspection.objects.filter(pk=inspection.pk).update(
+            status=Inspection.Status.DONE, starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=2),
+            visited_at=starts_at, report=document)
+        done += 1
+    return done
+
+
+def _report_pdf() -> bytes:
+    from weasyprint import HTML  # the worker's renderer; imported here so the module loads without it
+
+    html = ("<h1>Adviesrapport schade-opname</h1><p>Voorbeeldrapport van de demo. Per schadepunt: plaats, soort, "
+            "afmetingen, oordeel van de deskundige en herstelkosten.</p>")
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 def plan_visits(claims) -> int:

@@ -352,8 +352,8 @@ IDLE_DAYS = {
 }
 # The bewoner login follows one claim in each of these states (the portal demo), with the term to act still
 # running where there is one.
-BEWONER_IDLE_DAYS = {S.INFO_REQUESTED: (2, 9), S.RESPONSE_PERIOD: (1, 8), S.DECIDED: (3, 20)}
-BEWONER_CLAIMS = (S.DRAFT, S.INFO_REQUESTED, S.RESPONSE_PERIOD, S.DECIDED, S.CLOSED)
+BEWONER_IDLE_DAYS = {S.INFO_REQUESTED: (2, 9), S.INSPECTION: (1, 3), S.RESPONSE_PERIOD: (1, 8), S.DECIDED: (3, 20)}
+BEWONER_CLAIMS = (S.DRAFT, S.INFO_REQUESTED, S.INSPECTION, S.RESPONSE_PERIOD, S.DECIDED, S.CLOSED)
 CASELOAD_STATES = frozenset({*OPEN_STATES, S.ON_HOLD})
 
 

@@ -28,6 +28,15 @@ def test_the_demo_has_a_staff_side():
         assert current.status == Inspection.Status.PLANNED and current.starts_at is not None
         assert Letter.objects.filter(claim=claim, kind="appointment").exists()
 
+    advised = Claim.objects.filter(status=State.RESPONSE_PERIOD)
+    assert advised.exists()
+    for claim in advised:
+        done = claim.inspections.get(status=Inspection.Status.DONE)
+        assert done.report is not None and done.report.kind == "advice_report" and done.visited_at is not None
+
+    bewoner_visit = Inspection.objects.get(claim__applicant__user__username="bewoner", status="planned")
+    assert Letter.objects.get(claim=bewoner_visit.claim, kind="appointment").document is not None  # rendered
+
     assert ClockEvent.objects.filter(kind="safety_visit").exists()
     assert Note.objects.filter(author__username="zaakbegeleider").exists()
     handover = Reassignment.objects.get()
