@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from .letter_content import general_phone
 from .models import Absence, Claim, StaffProfile
+from .termijnen import roll_forward
 from .timeutil import today
 
 
@@ -16,7 +17,8 @@ class Contact:
     name: str
     phone: str
     substitute_for: str = ""
-    back_on: dt.date | None = None
+    away_until: dt.date | None = None  # the last day of the guide's absence
+    back_on: dt.date | None = None  # the first working day after it
 
 
 def _name(user) -> str:
@@ -59,4 +61,4 @@ def contact_for(claim: Claim, *, on: dt.date | None = None) -> Contact | None:
         # The named substitute has left: the general number finds someone who is in, never a closed account.
         return Contact(name=guide_name, phone=general_phone())
     return Contact(name=_name(substitute), phone=_phone(substitute), substitute_for=guide_name,
-                   back_on=away.ends_on + dt.timedelta(days=1))
+                   away_until=away.ends_on, back_on=roll_forward(away.ends_on + dt.timedelta(days=1)))

@@ -6,7 +6,6 @@ is a 404 on every page and every action. Only Message rows and the resident-safe
 (claims/progress.py) are shown; internal notes and reasons never reach these pages.
 """
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -143,7 +142,7 @@ def _contact(claim: Claim) -> dict:
     guide = claim.caseworker
     return {
         "contact": contact,
-        "contact_until": contact.back_on - dt.timedelta(days=1) if away and contact.back_on else None,
+        "contact_until": contact.away_until if away else None,
         "guide_email": guide.email if guide and not away else "",
         "general_phone": general_phone(),  # the one general number, as in the letters
     }
