@@ -1,5 +1,7 @@
 """Forms of the caseload and the team view: the filters (GET), the bulk reassignment and an absence."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -17,17 +19,12 @@ from ..selectors import (
     guides,
     parse_query,
 )
+from ..timeline import person_name
+from .fields import PersonChoiceField
+from .once import SentOnceForm
 
+REFERENCE = re.compile(r"MS-\d{4}-\d{6}")
 MAX_REFERENCES = 500  # one bulk reassignment; more is a mistake or a team reorganisation (the admin)
-
-
-def person_name(user) -> str:
-    return user.get_full_name().strip() or user.get_username()
-
-
-class GuideChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return person_name(obj)
 
 
 class CaseloadFilterForm(DescribedByMixin, forms.Form):
@@ -89,6 +86,12 @@ class CaseloadFilterForm(DescribedByMixin, forms.Form):
         return any(data.get(name) for name in self.fields)
 
 
+def unknown_references(references: list[str]) -> ValidationError:
+    shown = ", ".join("".join(ch for ch in ref if ch.isprintable())[:20] for ref in references[:10])
+    return ValidationError(_("Deze zaak kennen wij niet: %(references)s."), code="unknown",
+                           params={"references": shown})
+
+
 class ReferencesField(forms.Field):
     """The claims ticked in a list: checkboxes named `references` in the table, one value each."""
 
@@ -110,13 +113,17 @@ class ReferencesField(forms.Field):
         if len(value) > MAX_REFERENCES:
             raise ValidationError(self.error_messages["too_many"], code="too_many",
                                   params={"limit": MAX_REFERENCES})
+        # Not a reference at all (a NUL byte, a script): never sent to the database.
+        malformed = [ref for ref in value if not REFERENCE.fullmatch(ref)]
+        if malformed:
+            raise unknown_references(malformed)
 
 
-class ReassignForm(DescribedByMixin, forms.Form):
+class ReassignForm(DescribedByMixin, SentOnceForm):
     """The coordinator gives the ticked claims to another guide, with a reason and an optional handover."""
 
     references = ReferencesField(label=_("Zaken"))
-    to_guide = GuideChoiceField(
+    to_guide = PersonChoiceField(
         label=_("Nieuwe zaakbegeleider"), queryset=guides(), empty_label=_("Kies een zaakbegeleider"),
         error_messages={"required": _("Kies de nieuwe zaakbegeleider."),
                         "invalid_choice": _("Kies een actieve zaakbegeleider.")},
@@ -147,16 +154,15 @@ class ReassignForm(DescribedByMixin, forms.Form):
             found = set(self._claims.filter(reference__in=references).values_list("reference", flat=True))
             missing = [ref for ref in references if ref not in found]
             if missing:
-                raise ValidationError(_("Deze zaak kennen wij niet: %(references)s."), code="unknown",
-                                      params={"references": ", ".join(missing[:10])})
+                raise unknown_references(missing)
         return references
 
 
-class AbsenceForm(DescribedByMixin, forms.Form):
-    user = GuideChoiceField(label=_("Afwezige zaakbegeleider"), queryset=guides(),
+class AbsenceForm(DescribedByMixin, SentOnceForm):
+    user = PersonChoiceField(label=_("Afwezige zaakbegeleider"), queryset=guides(),
                             empty_label=_("Kies een zaakbegeleider"),
                             error_messages={"required": _("Kies wie er afwezig is.")})
-    substitute = GuideChoiceField(label=_("Vervanger"), queryset=guides(), empty_label=_("Kies een vervanger"),
+    substitute = PersonChoiceField(label=_("Vervanger"), queryset=guides(), empty_label=_("Kies een vervanger"),
                                   help_text=_("Deze collega neemt de zaken waar. De bewoner ziet zijn of haar naam "
                                               "als contactpersoon."),
                                   error_messages={"required": _("Kies een vervanger.")})

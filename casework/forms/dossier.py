@@ -16,6 +16,8 @@ from claims.models import Outcome
 from claims.timeutil import today
 
 from ..models import Note
+from .fields import PersonChoiceField
+from .once import SentOnceForm
 
 User = get_user_model()
 MAX_TEXT = 10000
@@ -47,11 +49,6 @@ def time_field(label, *, required: bool = True) -> forms.TimeField:
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={"required": _("Vul een tijd in."), "invalid": _("Vul een tijd in als 09:30.")},
     )
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.get_full_name().strip() or obj.get_username()
 
 
 def active_in(role: str):
@@ -112,7 +109,7 @@ def _visit_fields(required: bool) -> dict:
 
 # --- steps (transitions) ------------------------------------------------------------------------------------
 
-class StepForm(DescribedByMixin, forms.Form):
+class StepForm(DescribedByMixin, SentOnceForm):
     """A step that asks for a reason or an optional remark; subclasses add what their step needs."""
 
     reason = text_field(_("Toelichting"), required=False)
@@ -272,12 +269,12 @@ STEP_FORMS: dict[str, type[StepForm]] = {
 
 # --- work on the claim ---------------------------------------------------------------------------------------
 
-class NoteForm(DescribedByMixin, forms.Form):
+class NoteForm(DescribedByMixin, SentOnceForm):
     body = text_field(_("Notitie"), message=_("Schrijf de notitie."),
                       help_text=_("Alleen voor medewerkers. De aanvrager ziet dit nooit."))
 
 
-class CallForm(DescribedByMixin, forms.Form):
+class CallForm(DescribedByMixin, SentOnceForm):
     direction = forms.ChoiceField(label=_("Wie belde?"), choices=Note.Direction.choices, widget=forms.RadioSelect,
                                   error_messages={"required": _("Kies wie er belde.")})
     spoke_with = forms.CharField(label=_("Gesproken met"), required=False, max_length=120,
@@ -285,12 +282,12 @@ class CallForm(DescribedByMixin, forms.Form):
     body = text_field(_("Wat is er besproken?"), message=_("Schrijf op wat er besproken is."))
 
 
-class MessageForm(DescribedByMixin, forms.Form):
+class MessageForm(DescribedByMixin, SentOnceForm):
     body = text_field(_("Bericht aan de aanvrager"), message=_("Schrijf het bericht."), rows=6,
                       help_text=_("De aanvrager leest dit in Mijnschade. Schrijf in gewone woorden."))
 
 
-class ResponseRecordForm(DescribedByMixin, forms.Form):
+class ResponseRecordForm(DescribedByMixin, SentOnceForm):
     body = text_field(_("Wat vindt de aanvrager van het conceptadvies?"), rows=6,
                       message=_("Schrijf op wat de aanvrager vindt van het conceptadvies."))
     received_on = date_field(_("Ontvangen op"))
@@ -300,7 +297,7 @@ class ResponseRecordForm(DescribedByMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class ExtendForm(DescribedByMixin, forms.Form):
+class ExtendForm(DescribedByMixin, SentOnceForm):
     weeks = forms.IntegerField(
         label=_("Met hoeveel weken?"), min_value=1, max_value=52,
         error_messages={"required": _("Vul het aantal weken in."), "invalid": _("Vul een heel getal in."),
@@ -315,12 +312,12 @@ class ExtendForm(DescribedByMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class DefaultNoticeForm(DescribedByMixin, forms.Form):
+class DefaultNoticeForm(DescribedByMixin, SentOnceForm):
     received_on = date_field(_("Ingebrekestelling ontvangen op"))
     reason = text_field(_("Opmerking"), required=False)
 
 
-class ReassignForm(DescribedByMixin, forms.Form):
+class ReassignForm(DescribedByMixin, SentOnceForm):
     to_guide = guide_field(_("Nieuwe zaakbegeleider"))
     reason = text_field(_("Reden van de overdracht"), message=_("Geef een reden op voor de overdracht."))
     handover = text_field(_("Overdrachtsnotitie"), required=False, rows=6,
@@ -333,7 +330,7 @@ class ReassignForm(DescribedByMixin, forms.Form):
             self.fields["to_guide"].queryset = self.fields["to_guide"].queryset.exclude(pk=current)
 
 
-class ScheduleVisitForm(VisitTimeMixin, DescribedByMixin, forms.Form):
+class ScheduleVisitForm(VisitTimeMixin, DescribedByMixin, SentOnceForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.update(_visit_fields(required=True))
@@ -345,7 +342,7 @@ class ScheduleVisitForm(VisitTimeMixin, DescribedByMixin, forms.Form):
         return data
 
 
-class ReplaceExpertForm(DescribedByMixin, forms.Form):
+class ReplaceExpertForm(DescribedByMixin, SentOnceForm):
     expert = expert_field(_("Nieuwe deskundige"))
     reason = text_field(_("Waarom een andere deskundige?"), message=_("Geef een reden op."),
                         help_text=_("Bijvoorbeeld het bezwaar van de aanvrager tegen de deskundige."))
@@ -356,7 +353,7 @@ class ReplaceExpertForm(DescribedByMixin, forms.Form):
             self.fields["expert"].queryset = self.fields["expert"].queryset.exclude(pk=current)
 
 
-class SafetyVisitForm(DescribedByMixin, forms.Form):
+class SafetyVisitForm(DescribedByMixin, SentOnceForm):
     visited_on = date_field(_("Datum van het veiligheidsbezoek"))
     visited_time = time_field(_("Tijd van het bezoek"))
     findings = text_field(_("Wat is gezien en gedaan?"), message=_("Schrijf op wat u bij het bezoek hebt gezien "
@@ -368,3 +365,23 @@ class SafetyVisitForm(DescribedByMixin, forms.Form):
         if day and time:
             data["visited_at"] = timezone.make_aware(dt.datetime.combine(day, time), timezone.get_default_timezone())
         return data
+
+
+# The work on a claim, each form with its prefix: the dossier shows it empty and posts it to its own page,
+# which shows it again with its errors. One table, so the two always agree.
+WORK_FORMS: dict[str, type[forms.Form]] = {
+    "note": NoteForm,
+    "call": CallForm,
+    "message": MessageForm,
+    "response": ResponseRecordForm,
+    "extend": ExtendForm,
+    "default": DefaultNoticeForm,
+    "reassign": ReassignForm,
+    "visit": ScheduleVisitForm,
+    "safety": SafetyVisitForm,
+    "replace": ReplaceExpertForm,
+}
+
+
+def work_form(work: str, data=None, **kwargs) -> forms.Form:
+    return WORK_FORMS[work](data, prefix=work, **kwargs)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from claims.forms.base import DescribedByMixin
 from claims.models import DamageItem, DamageKind, Verdict
 
+from .once import SentOnceForm
+
 LOCATION_MAX = DamageItem._meta.get_field("location").max_length
 MEASUREMENTS_MAX = DamageItem._meta.get_field("measurements").max_length
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -83,7 +85,7 @@ class FindingsForm(DescribedByMixin, forms.Form):
         return cls(data, initial=initial, prefix=f"item{item.pk}")
 
 
-class AddItemForm(FindingsForm):
+class AddItemForm(FindingsForm, SentOnceForm):
     """A damage item found on site that the resident had not reported."""
 
     field_order = ["location", "kind", "description", "measurements", "expert_notes", "verdict", "repair_cost"]
@@ -96,7 +98,7 @@ class AddItemForm(FindingsForm):
         super().__init__(*args, **kwargs)
 
 
-class PhotoForm(DescribedByMixin, forms.Form):
+class PhotoForm(DescribedByMixin, SentOnceForm):
     photo = forms.FileField(
         label=_("Foto toevoegen"), help_text=_("Een foto als JPG, PNG of HEIC."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/heic,image/heif,.heic"}),
@@ -117,7 +119,7 @@ class VisitForm(DescribedByMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class ReportForm(DescribedByMixin, forms.Form):
+class ReportForm(DescribedByMixin, SentOnceForm):
     report = forms.FileField(
         label=_("Adviesrapport (PDF)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),

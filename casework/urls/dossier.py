@@ -1,4 +1,5 @@
-"""Routes: dossier (see casework/views/dossier.py and casework/views/dossier_actions.py), under /werk/zaken/."""
+"""Routes: dossier (see casework/views/dossier.py and casework/views/dossier_actions.py), under /werk/zaken/.
+CLAIM is a well-formed reference; the expert's routes use it too."""
 
 from django.urls import re_path
 

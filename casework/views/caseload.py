@@ -24,8 +24,10 @@ from claims.timeutil import local_date, today
 
 from ..assignment import claims_reassign
 from ..attention import LEVEL_LABELS, WAITING_ON_LABELS, waiting_on
-from ..forms.caseload import CaseloadFilterForm, ReassignForm, person_name
+from ..forms.caseload import CaseloadFilterForm, ReassignForm
 from ..selectors import NarrowPaginator, caseload_for, filter_caseload, is_coordinator
+from ..timeline import person_name
+from .once import sent_once
 
 PER_PAGE = 25
 CSV_CHUNK = 2000
@@ -38,6 +40,15 @@ def filtered_caseload(request, *, on: dt.date):
     form.is_valid()  # invalid fields filter nothing; their messages are shown
     claims = caseload_for(request.user, on=on, guide=form.chosen_guide())
     return form, filter_caseload(claims, form.filters(), on=on)
+
+
+def page_number(value) -> int:
+    """The page asked for; no number, or one below 1, is the first page (Paginator.get_page would show the
+    last for 0 or -1). A number past the end is the last page."""
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
 
 
 def decorate(claims: Iterable, *, on: dt.date) -> list:
@@ -56,63 +67,70 @@ def decorate(claims: Iterable, *, on: dt.date) -> list:
 def caseload(request):
     coordinator = is_coordinator(request.user)
     reassign_form = None
+    status = 200
     if request.method == "POST":
         if not coordinator:
             raise PermissionDenied
-        reassign_form, done = reassign_from_post(request, back=request.get_full_path())
+        reassign_form, done, status = reassign_from_post(request, back=request.get_full_path())
         if done is not None:
             return done
     on = today()
     form, claims = filtered_caseload(request, on=on)
-    page = NarrowPaginator(claims, PER_PAGE, on=on).get_page(request.GET.get("page"))
+    page = NarrowPaginator(claims, PER_PAGE, on=on).get_page(page_number(request.GET.get("page")))
     page.object_list = decorate(page.object_list, on=on)
     if coordinator and reassign_form is None:
         reassign_form = ReassignForm()
-    picked = set()
-    if reassign_form is not None and reassign_form.is_bound:
-        picked = set(reassign_form.data.getlist("references"))  # ticked before an error: ticked again
     return render(request, "casework/caseload/caseload.html", {
         "form": form,
         "page": page,
         "coordinator": coordinator,
         "show_guide": coordinator or any(claim.caseworker_id != request.user.pk for claim in page.object_list),
         "reassign_form": reassign_form,
-        "picked": picked,
+        "picked": picked_references(reassign_form),
         "today": on,
-    })
+    }, status=status)
+
+
+def picked_references(form) -> set[str]:
+    """The claims ticked in a reassignment that came back with an error: they are ticked again."""
+    return set(form.data.getlist("references")) if form is not None and form.is_bound else set()
 
 
 def reassign_from_post(request, *, back: str):
-    """The bulk reassignment of a POST: (form, None) to show the form with its errors, or (form, redirect)
-    after success. All or nothing: one claim that cannot move stops the batch (casework.assignment)."""
+    """The bulk reassignment of a POST: (form, redirect to `back`, 302) when done or sent before, or
+    (form, None, status) to show the form again: 400 with its errors, 409 (403) with the refusal.
+    All or nothing: one claim that cannot move stops the batch (casework.assignment)."""
     form = ReassignForm(request.POST, claims=claims_visible_to(request.user))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            moved = claims_reassign(references=data["references"], to_guide=data["to_guide"], actor=request.user,
-                                    reason=data["reason"], handover=data["handover"])
-        except TransitionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
-            count = len(moved)
-            messages.success(request, ngettext(
-                "%(count)s zaak is overgedragen aan %(guide)s.",
-                "%(count)s zaken zijn overgedragen aan %(guide)s.", count,
-            ) % {"count": count, "guide": person_name(data["to_guide"])})
-            return form, redirect(back)
-    return form, None
+    if not form.is_valid():
+        return form, None, 400
+    data = form.cleaned_data
+    try:
+        with sent_once(request, form) as first:
+            if first:
+                moved = claims_reassign(references=data["references"], to_guide=data["to_guide"],
+                                        actor=request.user, reason=data["reason"], handover=data["handover"])
+                messages.success(request, ngettext(
+                    "%(count)s zaak is overgedragen aan %(guide)s.",
+                    "%(count)s zaken zijn overgedragen aan %(guide)s.", len(moved),
+                ) % {"count": len(moved), "guide": person_name(data["to_guide"])})
+    except TransitionRefused as refused:
+        form.add_error(None, refused.message)
+        return form, None, refused.status_code
+    return form, redirect(back), 302
 
 
 # --- the CSV export ---------------------------------------------------------------------------------------
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# With the full-width forms, which some spreadsheets read as the ASCII ones.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def safe_cell(value):
-    """Text a spreadsheet would run as a formula gets an apostrophe in front (CSV injection); numbers stay."""
+    """Text a spreadsheet would run as a formula gets an apostrophe in front (CSV injection); numbers stay.
+    Leading spaces do not hide a formula: a spreadsheet that trims them on import would run it."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_STARTS):
         return "'" + value
     return value
 

@@ -32,17 +32,7 @@ from claims.selectors import claims_visible_to
 from claims.states import FINAL_STATES, OPEN_STATES, State
 from claims.timeutil import local_date, today
 
-from ..forms.dossier import (
-    CallForm,
-    DefaultNoticeForm,
-    ExtendForm,
-    MessageForm,
-    NoteForm,
-    ReassignForm,
-    ReplaceExpertForm,
-    ResponseRecordForm,
-    ScheduleVisitForm,
-)
+from ..forms.dossier import work_form
 from ..timeline import TRANSITION_LABELS, timeline_for
 
 DOSSIER_ROLES = (roles.CASEWORKER, roles.COORDINATOR)
@@ -197,24 +187,23 @@ def dossier_context(request, claim: Claim) -> dict:
         "contact": contact_for(claim, on=day),
         "steps": available_steps(user, claim),
         "may_work": works,
-        "can_work": works,
         "read_only": not works,
         "safety_visits": [e for e in history.clock_events if e.kind == ClockEventKind.SAFETY_VISIT],
     }
     if works:
         context.update(
-            note_form=NoteForm(prefix="note"),
-            call_form=CallForm(prefix="call"),
-            message_form=MessageForm(prefix="message") if claim.status != State.DRAFT else None,
-            response_form=ResponseRecordForm(prefix="response") if claim.status == State.RESPONSE_PERIOD else None,
-            extend_form=ExtendForm(prefix="extend") if may_extend(claim, history.clock_events) else None,
-            default_form=DefaultNoticeForm(prefix="default") if may_record_default(claim, clock, on=day) else None,
+            note_form=work_form("note"),
+            call_form=work_form("call"),
+            message_form=work_form("message") if claim.status != State.DRAFT else None,
+            response_form=work_form("response") if claim.status == State.RESPONSE_PERIOD else None,
+            extend_form=work_form("extend") if may_extend(claim, history.clock_events) else None,
+            default_form=work_form("default") if may_record_default(claim, clock, on=day) else None,
         )
         if claim.status == State.INSPECTION and current is not None:
-            context.update(schedule_form=ScheduleVisitForm(prefix="visit"),
-                           replace_form=ReplaceExpertForm(prefix="replace", current=current.expert_id))
+            context.update(schedule_form=work_form("visit"),
+                           replace_form=work_form("replace", current=current.expert_id))
     if may_reassign(user, claim):
-        context["reassign_form"] = ReassignForm(prefix="reassign", current=claim.caseworker_id)
+        context["reassign_form"] = work_form("reassign", current=claim.caseworker_id)
     return context
 
 

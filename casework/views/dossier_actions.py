@@ -30,32 +30,13 @@ from claims.services import claim_extend_term, claim_record_default_notice, clai
 from claims.states import State
 
 from ..assignment import claim_reassign
-from ..forms.dossier import (
-    STEP_FORMS,
-    CallForm,
-    DefaultNoticeForm,
-    ExtendForm,
-    MessageForm,
-    NoteForm,
-    ReassignForm,
-    ReplaceExpertForm,
-    ResponseRecordForm,
-    SafetyVisitForm,
-    ScheduleVisitForm,
-)
+from ..forms.dossier import STEP_FORMS, work_form
 from ..services import contact
+from ..services.inspection import inspection_replace_expert, inspection_schedule
 from ..services.safety import claim_record_safety_visit, may_record_safety_visit
 from ..timeline import TRANSITION_LABELS, person_name
 from .dossier import dossier_claim, may_reassign, staff_only
-
-try:  # written alongside this module (issue 4, inspections); the pages say so plainly until it is there
-    from ..services.inspection import inspection_replace_expert, inspection_schedule
-except ImportError:  # pragma: no cover - only while the inspection services are not in place yet
-    inspection_replace_expert = inspection_schedule = None
-
-PLANNING_MISSING = gettext_lazy("Het plannen van het bezoek werkt hier nog niet. Kies de deskundige zonder datum en "
-                                "plan het bezoek later.")
-
+from .once import sent_once
 
 # What the person should know before taking some steps.
 STEP_INTROS = {
@@ -86,6 +67,24 @@ def forbidden(request, claim: Claim, message=None):
     return render(request, "casework/dossier/forbidden.html", {"claim": claim, "message": message}, status=403)
 
 
+def handle_post(request, claim: Claim, form, run: Callable[[], str], *, anchor: str = ""):
+    """Runs a posted form: (redirect to the dossier, None) when done or sent before; else (None, status) to show
+    the form again: 400 with its errors, 409 with the service's refusal; or (403 page, None). The service runs
+    once however often the same page is sent (casework/views/once.py)."""
+    if not form.is_valid():
+        return None, 400
+    try:
+        with sent_once(request, form) as first:
+            if first:
+                messages.success(request, run())
+    except TransitionForbidden as refusal:
+        return forbidden(request, claim, refusal.message), None
+    except TransitionRefused as refusal:
+        form.add_error(None, refusal.message)
+        return None, refusal.status_code
+    return to_dossier(claim, anchor), None
+
+
 def newest_inspection(claim: Claim) -> Inspection | None:
     return (claim.inspections.exclude(status=Inspection.Status.REPLACED).select_related("expert")
             .order_by("-created_at", "-pk").first())
@@ -103,8 +102,6 @@ def _run_step(request, claim: Claim, name: str, form) -> str:
         return _("Het antwoord van de aanvrager is vastgelegd. De beslistermijn loopt weer.")
     if name == "plan_inspection":
         starts_at, ends_at = form.cleaned_data.get("starts_at"), form.cleaned_data.get("ends_at")
-        if starts_at and inspection_schedule is None:
-            raise TransitionRefused(PLANNING_MISSING, code="planning_unavailable")
         with transaction.atomic():  # the expert and the visit together, or neither
             claim = claim_transition(claim=claim, name=name, actor=actor, **kwargs)
             if starts_at:
@@ -130,25 +127,14 @@ def dossier_step(request, reference: str, name: str):
     form = STEP_FORMS[name](_posted(request))
     status, not_now = 200, ""
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                done = _run_step(request, claim, name, form)
-            except TransitionForbidden as refusal:
-                return forbidden(request, claim, refusal.message)
-            except TransitionRefused as refusal:
-                form.add_error(None, refusal.message)
-                status = 409
-            else:
-                messages.success(request, done)
-                return to_dossier(claim)
-        else:
-            status = 400
+        done, status = handle_post(request, claim, form, lambda: _run_step(request, claim, name, form))
+        if done is not None:
+            return done
     elif not can_proceed(getattr(claim, name), check_conditions=False):
         not_now, status = NOT_NOW.format(state=State(claim.status).label), 409
     return render(request, "casework/dossier/step.html", {
         "claim": claim, "form": form, "name": name, "title": TRANSITION_LABELS[name], "not_now": not_now,
         "intro": STEP_INTROS.get(name, ""),
-        "planning_missing": PLANNING_MISSING if name == "plan_inspection" and inspection_schedule is None else "",
     }, status=status)
 
 
@@ -159,11 +145,11 @@ class Work:
     slug: str  # the last part of the address
     title: Any  # the page's heading (lazy text)
     submit: Any  # the button
-    make_form: Callable[[Claim, Any], Any]
     run: Callable[[Any, Claim, Any], str]  # (request, claim, form) -> success message
     allowed: Callable[[Any, Claim], bool] = may_work_on
     anchor: str = ""
     intro: Any = ""
+    form_kwargs: Callable[[Claim], dict] = lambda claim: {}
 
 
 def _note(request, claim, form) -> str:
@@ -210,8 +196,6 @@ def _reassign(request, claim, form) -> str:
 
 
 def _schedule(request, claim, form) -> str:
-    if inspection_schedule is None:
-        raise TransitionRefused(PLANNING_MISSING, code="planning_unavailable")
     inspection = newest_inspection(claim)
     if claim.status != State.INSPECTION or inspection is None:
         raise TransitionRefused(NOT_NOW.format(state=State(claim.status).label), code="not_now")
@@ -222,8 +206,6 @@ def _schedule(request, claim, form) -> str:
 
 
 def _replace(request, claim, form) -> str:
-    if inspection_replace_expert is None:
-        raise TransitionRefused(PLANNING_MISSING, code="planning_unavailable")
     expert = form.cleaned_data["expert"]
     inspection_replace_expert(claim=claim, actor=request.user, expert=expert, reason=form.cleaned_data["reason"])
     return _("Er is een andere deskundige gekozen: %(name)s.") % {"name": person_name(expert)}
@@ -241,43 +223,39 @@ def _current_expert(claim: Claim):
 
 
 WORK: dict[str, Work] = {
-    "note": Work("notitie", gettext_lazy("Notitie maken"), gettext_lazy("Notitie opslaan"),
-                 lambda claim, data: NoteForm(data, prefix="note"), _note, anchor="tijdlijn"),
-    "call": Work("gesprek", gettext_lazy("Telefoongesprek vastleggen"), gettext_lazy("Gesprek vastleggen"),
-                 lambda claim, data: CallForm(data, prefix="call"), _call, anchor="tijdlijn"),
-    "message": Work("bericht", gettext_lazy("Bericht aan de aanvrager"), gettext_lazy("Bericht versturen"),
-                    lambda claim, data: MessageForm(data, prefix="message"), _message, anchor="tijdlijn"),
+    "note": Work("notitie", gettext_lazy("Notitie maken"), gettext_lazy("Notitie opslaan"), _note, anchor="tijdlijn"),
+    "call": Work("gesprek", gettext_lazy("Telefoongesprek vastleggen"), gettext_lazy("Gesprek vastleggen"), _call,
+                 anchor="tijdlijn"),
+    "message": Work("bericht", gettext_lazy("Bericht aan de aanvrager"), gettext_lazy("Bericht versturen"), _message,
+                    anchor="tijdlijn"),
     "response": Work("zienswijze", gettext_lazy("Zienswijze vastleggen"), gettext_lazy("Zienswijze vastleggen"),
-                     lambda claim, data: ResponseRecordForm(data, prefix="response"), _response, anchor="tijdlijn",
+                     _response, anchor="tijdlijn",
                      intro=gettext_lazy("Kwam de reactie op het conceptadvies op papier of aan de telefoon? Leg "
                                         "hem hier vast. De aanvrager ziet hem in Mijnschade.")),
-    "extend": Work("verdagen", gettext_lazy("Beslistermijn verdagen"), gettext_lazy("Termijn verdagen"),
-                   lambda claim, data: ExtendForm(data, prefix="extend"), _extend, anchor="termijnen",
+    "extend": Work("verdagen", gettext_lazy("Beslistermijn verdagen"), gettext_lazy("Termijn verdagen"), _extend,
+                   anchor="termijnen",
                    intro=gettext_lazy("De beslistermijn kan één keer worden verdaagd (artikel 4:14 Awb). De "
                                       "aanvrager krijgt een brief met de reden en de nieuwe datum.")),
     "default": Work("ingebrekestelling", gettext_lazy("Ingebrekestelling vastleggen"),
-                    gettext_lazy("Ingebrekestelling vastleggen"),
-                    lambda claim, data: DefaultNoticeForm(data, prefix="default"), _default, anchor="termijnen",
+                    gettext_lazy("Ingebrekestelling vastleggen"), _default, anchor="termijnen",
                     intro=gettext_lazy("Heeft de aanvrager ons in gebreke gesteld omdat de beslistermijn voorbij is? "
                                        "Twee weken later begint de dwangsom te lopen (artikel 4:17 Awb).")),
     "reassign": Work("overdragen", gettext_lazy("Zaak overdragen"), gettext_lazy("Zaak overdragen"),
-                     lambda claim, data: ReassignForm(data, prefix="reassign", current=claim.caseworker_id),
-                     _reassign, allowed=may_reassign, anchor="overdracht"),
-    "visit": Work("opname/plannen", gettext_lazy("Bezoek plannen"), gettext_lazy("Bezoek plannen"),
-                  lambda claim, data: ScheduleVisitForm(data, prefix="visit"), _schedule, anchor="opname",
+                     _reassign, allowed=may_reassign, anchor="overdracht",
+                     form_kwargs=lambda claim: {"current": claim.caseworker_id}),
+    "visit": Work("opname/plannen", gettext_lazy("Bezoek plannen"), gettext_lazy("Bezoek plannen"), _schedule,
+                  anchor="opname",
                   intro=gettext_lazy("De aanvrager en de deskundige krijgen de afspraak. Een nieuwe tijd vervangt "
                                      "de oude afspraak.")),
     "safety": Work("veiligheidsbezoek", gettext_lazy("Veiligheidsbezoek vastleggen"),
-                   gettext_lazy("Bezoek vastleggen"),
-                   lambda claim, data: SafetyVisitForm(data, prefix="safety"), _safety,
+                   gettext_lazy("Bezoek vastleggen"), _safety,
                    allowed=lambda user, claim: claim.urgent and may_record_safety_visit(user, claim),
                    anchor="termijnen",
                    intro=gettext_lazy("Bij een acuut onveilige situatie moet er binnen 48 uur iemand langs. Leg het "
                                       "bezoek hier vast; dan stopt de waarschuwing aan de coördinator.")),
     "replace": Work("opname/deskundige", gettext_lazy("Andere deskundige kiezen"),
                     gettext_lazy("Deskundige vervangen"),
-                    lambda claim, data: ReplaceExpertForm(data, prefix="replace", current=_current_expert(claim)),
-                    _replace, anchor="opname"),
+                    _replace, anchor="opname", form_kwargs=lambda claim: {"current": _current_expert(claim)}),
 }
 
 
@@ -289,22 +267,12 @@ def dossier_work(request, reference: str, work: str):
     claim = dossier_claim(request, reference)
     if not spec.allowed(request.user, claim):
         return forbidden(request, claim)
-    form = spec.make_form(claim, _posted(request))
+    form = work_form(work, _posted(request), **spec.form_kwargs(claim))
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                done = spec.run(request, claim, form)
-            except TransitionForbidden as refusal:
-                return forbidden(request, claim, refusal.message)
-            except TransitionRefused as refusal:
-                form.add_error(None, refusal.message)
-                status = 409
-            else:
-                messages.success(request, done)
-                return to_dossier(claim, spec.anchor)
-        else:
-            status = 400
+        done, status = handle_post(request, claim, form, lambda: spec.run(request, claim, form), anchor=spec.anchor)
+        if done is not None:
+            return done
     return render(request, "casework/dossier/work.html", {
         "claim": claim, "form": form, "work": work, "spec": spec,
         "action_url": reverse(f"casework:dossier_{work}", kwargs={"reference": claim.reference}),

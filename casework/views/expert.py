@@ -5,6 +5,7 @@ only what the visit needs: the address, the resident's name and phone, the damag
 amounts, e-mail addresses, notes, letters or other claims."""
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.db.models import F, Prefetch, QuerySet
@@ -34,6 +35,8 @@ from claims.selectors import claims_visible_to
 from claims.states import State
 from claims.timeutil import now
 from claims.uploads import UploadRefused
+
+from .once import sent_once
 
 expert_required = role_required(R.EXPERT)
 Status = Inspection.Status
@@ -122,6 +125,8 @@ def _page(request, claim: Claim, inspection: Inspection, *, bound: dict | None =
         "contact": contact_for(claim),
         "has_errors": bool(bound),
         "error_anchor": _anchor(next(iter(bound))) if bound else "",
+        # A form refused because the page is read-only now is not shown again: its message goes on top.
+        "refusals": [] if editable else [error for form in bound.values() for error in form.non_field_errors()],
     }
     if editable:
         context.update(
@@ -132,10 +137,22 @@ def _page(request, claim: Claim, inspection: Inspection, *, bound: dict | None =
     return render(request, "casework/expert/inspection.html", context, status=status)
 
 
-def _refused(request, claim, inspection, key, form, refused: Exception):
-    form.add_error(None, refused.message)
-    status = getattr(refused, "status_code", 400)
-    return _page(request, claim, inspection, bound={key: form}, status=status)
+def _handle(request, claim: Claim, inspection: Inspection, key, form, act: Callable[[], tuple[str, str]]):
+    """A form posted from the inspection page. With errors, or refused by the service (with its status), the
+    page again with that form as it was typed; else `act` runs once (a form sent twice does nothing the second
+    time) and returns the success message and where on the page to land."""
+    if not form.is_valid():
+        return _page(request, claim, inspection, bound={key: form}, status=400)
+    anchor = _anchor(key)
+    try:
+        with sent_once(request, form) as first:
+            if first:
+                done, anchor = act()
+                messages.success(request, done)
+    except (TransitionRefused, UploadRefused) as refused:
+        form.add_error(None, refused.message)
+        return _page(request, claim, inspection, bound={key: form}, status=getattr(refused, "status_code", 400))
+    return redirect(_page_url(claim, anchor))
 
 
 def _item(claim: Claim, pk: int) -> DamageItem:
@@ -176,77 +193,73 @@ def expert_ics(request, reference: str):
 
 
 @expert_required
+@never_cache
 @require_POST
 def expert_findings(request, reference: str, item: int):
     claim, inspection = _load(request.user, reference)
     damage = _item(claim, item)
     form = FindingsForm.for_item(damage, data=request.POST)
-    if not form.is_valid():
-        return _page(request, claim, inspection, bound={("findings", damage.pk): form}, status=400)
-    try:
+
+    def act():
         damage_item_record_findings(item=damage, actor=request.user, **form.cleaned_data)
-    except TransitionRefused as refused:
-        return _refused(request, claim, inspection, ("findings", damage.pk), form, refused)
-    messages.success(request, _("Schadepunt %(position)s is opgeslagen.") % {"position": damage.position})
-    return redirect(_page_url(claim, f"item-{damage.pk}"))
+        return _("Schadepunt %(position)s is opgeslagen.") % {"position": damage.position}, f"item-{damage.pk}"
+
+    return _handle(request, claim, inspection, ("findings", damage.pk), form, act)
 
 
 @expert_required
+@never_cache
 @require_POST
 def expert_photo(request, reference: str, item: int):
     claim, inspection = _load(request.user, reference)
     damage = _item(claim, item)
     form = PhotoForm(request.POST, request.FILES, prefix=f"photo{damage.pk}")
-    if not form.is_valid():
-        return _page(request, claim, inspection, bound={("photo", damage.pk): form}, status=400)
-    try:
+
+    def act():
         damage_photo_add(item=damage, actor=request.user, upload=form.cleaned_data["photo"])
-    except (TransitionRefused, UploadRefused) as refused:
-        return _refused(request, claim, inspection, ("photo", damage.pk), form, refused)
-    messages.success(request, _("De foto bij schadepunt %(position)s is opgeslagen.") % {"position": damage.position})
-    return redirect(_page_url(claim, f"item-{damage.pk}"))
+        return (_("De foto bij schadepunt %(position)s is opgeslagen.") % {"position": damage.position},
+                f"item-{damage.pk}")
+
+    return _handle(request, claim, inspection, ("photo", damage.pk), form, act)
 
 
 @expert_required
+@never_cache
 @require_POST
 def expert_add_item(request, reference: str):
     claim, inspection = _load(request.user, reference)
     form = AddItemForm(request.POST)
-    if not form.is_valid():
-        return _page(request, claim, inspection, bound={"add": form}, status=400)
-    try:
+
+    def act():
         added = damage_item_add_by_expert(claim=claim, actor=request.user, **form.cleaned_data)
-    except TransitionRefused as refused:
-        return _refused(request, claim, inspection, "add", form, refused)
-    messages.success(request, _("Schadepunt %(position)s is toegevoegd.") % {"position": added.position})
-    return redirect(_page_url(claim, f"item-{added.pk}"))
+        return _("Schadepunt %(position)s is toegevoegd.") % {"position": added.position}, f"item-{added.pk}"
+
+    return _handle(request, claim, inspection, "add", form, act)
 
 
 @expert_required
+@never_cache
 @require_POST
 def expert_visit(request, reference: str):
     claim, inspection = _load(request.user, reference)
     form = VisitForm(request.POST)
-    if not form.is_valid():
-        return _page(request, claim, inspection, bound={"visit": form}, status=400)
-    try:
+
+    def act():
         inspection_record_visit(inspection=inspection, actor=request.user, visited_at=form.cleaned_data["visited_at"])
-    except TransitionRefused as refused:
-        return _refused(request, claim, inspection, "visit", form, refused)
-    messages.success(request, _("Het bezoek is vastgelegd."))
-    return redirect(_page_url(claim, "visit"))
+        return _("Het bezoek is vastgelegd."), "visit"
+
+    return _handle(request, claim, inspection, "visit", form, act)
 
 
 @expert_required
+@never_cache
 @require_POST
 def expert_report(request, reference: str):
     claim, inspection = _load(request.user, reference)
     form = ReportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _page(request, claim, inspection, bound={"report": form}, status=400)
-    try:
+
+    def act():
         inspection_submit_report(claim=claim, actor=request.user, upload=form.cleaned_data["report"])
-    except (TransitionRefused, UploadRefused) as refused:
-        return _refused(request, claim, inspection, "report", form, refused)
-    messages.success(request, _("Het adviesrapport is ingeleverd. Dank u wel. De zaakbegeleider gaat ermee verder."))
-    return redirect(_page_url(claim))
+        return _("Het adviesrapport is ingeleverd. Dank u wel. De zaakbegeleider gaat ermee verder."), ""
+
+    return _handle(request, claim, inspection, "report", form, act)

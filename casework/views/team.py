@@ -4,7 +4,7 @@ urgent without a safety visit or without a guide; reassigning ticked claims; rec
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,10 +16,12 @@ from claims.access import role_required
 from claims.models import Absence
 from claims.timeutil import today
 
-from ..forms.caseload import AbsenceForm, ReassignForm, person_name
+from ..forms.caseload import AbsenceForm, ReassignForm
 from ..selectors import NO_GUIDE, STUCK_NO_GUIDE, STUCK_NO_STEP, STUCK_REPLY_LAPSED, team_overview
 from ..services.absence import AbsenceRefused, absence_end, absence_record
-from .caseload import decorate, reassign_from_post
+from ..timeline import person_name
+from .caseload import decorate, picked_references, reassign_from_post
+from .once import sent_once
 
 coordinator_required = role_required(R.COORDINATOR)
 ABSENCE_PREFIX = "absence"
@@ -56,27 +58,28 @@ def _sections(overview, *, on) -> list[dict]:
     return shown
 
 
-def _team_page(request, *, reassign_form=None, absence_form=None):
+def _team_page(request, *, reassign_form=None, absence_form=None, status: int = 200):
     on = today()
     overview = team_overview(request.user, on=on)
     names = {guide.pk: guide for guide in overview.loads}
     for guide in overview.loads:
         guide.substitute = names.get(guide.substitute_id)
-    picked = set()
-    if reassign_form is not None and reassign_form.is_bound:
-        picked = set(reassign_form.data.getlist("references"))  # ticked before an error: ticked again
     return render(request, "casework/caseload/team.html", {
         "overview": overview,
         "sections": _sections(overview, on=on),
         "reassign_form": reassign_form or ReassignForm(),
         "absence_form": absence_form or AbsenceForm(prefix=ABSENCE_PREFIX, initial={"starts_on": on}),
-        "picked": picked,
+        "picked": picked_references(reassign_form),
         "today": on,
         "totals": {
             key: sum(getattr(guide, key) for guide in overview.loads)
             for key in ("open_count", "overdue_count", "due_soon_count", "urgent_count")
         },
-    })
+    }, status=status)
+
+
+def _to_absences():
+    return redirect(reverse("casework:team") + "#afwezigheid")
 
 
 @coordinator_required
@@ -84,8 +87,8 @@ def _team_page(request, *, reassign_form=None, absence_form=None):
 @require_http_methods(["GET", "HEAD", "POST"])
 def team(request):
     if request.method == "POST":
-        form, done = reassign_from_post(request, back=reverse("casework:team"))
-        return done or _team_page(request, reassign_form=form)
+        form, done, status = reassign_from_post(request, back=reverse("casework:team"))
+        return done or _team_page(request, reassign_form=form, status=status)
     return _team_page(request)
 
 
@@ -94,29 +97,39 @@ def team(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def absence_new(request):
     if request.method != "POST":
-        return redirect(reverse("casework:team") + "#afwezigheid")
+        return _to_absences()
     form = AbsenceForm(request.POST, prefix=ABSENCE_PREFIX)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            absence = absence_record(user=data["user"], substitute=data["substitute"], starts_on=data["starts_on"],
-                                     ends_on=data["ends_on"], reason=data["reason"], actor=request.user)
-        except AbsenceRefused as refused:
-            form.add_error(refused.field, refused.message)
-        else:
-            messages.success(request, _("De afwezigheid van %(guide)s is vastgelegd. %(substitute)s vervangt.") % {
-                "guide": person_name(absence.user), "substitute": person_name(absence.substitute)})
-            return redirect(reverse("casework:team") + "#afwezigheid")
-    return _team_page(request, absence_form=form)
+    if not form.is_valid():
+        return _team_page(request, absence_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        with sent_once(request, form) as first:
+            if first:
+                absence = absence_record(user=data["user"], substitute=data["substitute"],
+                                         starts_on=data["starts_on"], ends_on=data["ends_on"], reason=data["reason"],
+                                         actor=request.user)
+                messages.success(request, _("De afwezigheid van %(guide)s is vastgelegd. %(substitute)s vervangt.")
+                                 % {"guide": person_name(absence.user), "substitute": person_name(absence.substitute)})
+    except AbsenceRefused as refused:
+        form.add_error(refused.field, refused.message)
+        return _team_page(request, absence_form=form, status=409)
+    return _to_absences()
 
 
 @coordinator_required
 @require_POST
 def absence_stop(request, pk: int):
-    absence = get_object_or_404(Absence.objects.select_related("user"), pk=pk)
+    absence = Absence.objects.select_related("user").filter(pk=pk).first()
+    try:
+        ended = absence_end(absence=absence, actor=request.user) if absence is not None else None
+    except Absence.DoesNotExist:  # cancelled at the same moment (a double click, a colleague)
+        absence = None
+    if absence is None:
+        messages.info(request, _("Deze afwezigheid was al geschrapt."))
+        return _to_absences()
     name = person_name(absence.user)
-    if absence_end(absence=absence, actor=request.user) is None:
+    if ended is None:
         messages.success(request, _("De afwezigheid van %(guide)s is geschrapt.") % {"guide": name})
     else:
         messages.success(request, _("%(guide)s is vanaf vandaag weer aan het werk.") % {"guide": name})
-    return redirect(reverse("casework:team") + "#afwezigheid")
+    return _to_absences()

@@ -246,8 +246,40 @@ def test_pages_of_25_keep_the_filters(guide_client, cast):
     assert not set(refs(first)) & set(refs(second))
     # A page past the end shows the last page rather than an error.
     assert refs(guide_client.get(CASELOAD, {"municipality": "Heerlen", "page": 99})) == refs(second)
+    # A page before the first, or no number at all, shows the first.
+    for number in ("0", "-1", "abc", "1.5"):
+        assert refs(guide_client.get(CASELOAD, {"municipality": "Heerlen", "page": number})) == refs(first)
     # The CSV link carries the filters but not the page.
     assert f'href="{CSV_URL}?municipality=Heerlen"' in second.content.decode()
+    # Each page link says what it is also when read out of context (a screen reader's list of links).
+    assert "Volgende pagina" in html and "Laatste pagina" in html
+    assert "Vorige pagina" in second.content.decode() and "Eerste pagina" in second.content.decode()
+
+
+JUNK = ["abc", "-1", "0", "9999999999999999999999", "1e3", "%", "\x00", "<script>", "é" * 300, "none", "[]", " "]
+
+
+@pytest.mark.parametrize("who", ["caseworker", "coordinator"])
+def test_nonsense_in_any_query_parameter_never_breaks_a_page(client, cast, who):
+    for _ in range(3):
+        open_claim(cast, cast.caseworker)
+    client.force_login(getattr(cast, who))
+    names = ("q", "status", "municipality", "overdue", "urgent", "guide", "page")
+    for url in (CASELOAD, CSV_URL):
+        for name in names:
+            for junk in JUNK:
+                response = client.get(url, {name: junk})
+                assert response.status_code == 200, (url, name, junk)
+                if url == CSV_URL:
+                    assert read_csv(response)[0][0] == "Zaaknummer"  # the whole file, streamed to the end
+    if who == "coordinator":  # the team view reads no parameters; it must not trip over them either
+        for junk in JUNK:
+            assert client.get("/werk/team/", dict.fromkeys(names, junk)).status_code == 200
+    # A status that is no status filters nothing, and says so at the field.
+    response = client.get(CASELOAD, {"status": "abc"})
+    assert len(refs(response)) == 3 and 'id="id_status_error"' in response.content.decode()
+    # A page number that is no number is the first page.
+    assert refs(client.get(CASELOAD, {"page": "abc"})) == refs(client.get(CASELOAD))
 
 
 # --- the CSV export ------------------------------------------------------------------------------------
@@ -289,6 +321,15 @@ def test_the_export_defuses_spreadsheet_formulas(guide_client, cast):
     assert row[2].startswith("'+31 straat")
     assert [safe_cell(v) for v in ("-1+2", "@SUM(A1)", "\t=1", "Jansen", -3, None)] == [
         "'-1+2", "'@SUM(A1)", "'\t=1", "Jansen", -3, ""]
+
+
+def test_the_export_defuses_formulas_behind_spaces_and_in_full_width_too(guide_client, cast):
+    claim = open_claim(cast, cast.caseworker, name='  =HYPERLINK("http://evil.example")', street="\uff1d1+1")
+    row = next(row for row in read_csv(guide_client.get(CSV_URL)) if row[0] == claim.reference)
+    assert row[1] == "'  =HYPERLINK(\"http://evil.example\")"
+    assert row[2].startswith("'\uff1d1+1")
+    assert [safe_cell(v) for v in ("\n=1", "\uff0b1", " Jansen", "Jan-Willem")] == [
+        "'\n=1", "'\uff0b1", " Jansen", "Jan-Willem"]
 
 
 # --- substitutes -------------------------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 (PRG back to the dossier), and each way it can go wrong, always with what was typed still there."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from casework.models import Note, Reassignment
@@ -489,3 +491,92 @@ def test_safety_visit_needs_findings_and_an_urgent_claim(guide, cast):
     assert not ClockEvent.objects.filter(claim=urgent, kind="safety_visit").exists()
     calm = claim_in(cast, "intake")
     assert guide.get(work_url(calm, "safety")).status_code == 403
+
+
+# --- a form sent twice (a double click, or back and send again) does its work once -------------------------------
+
+def token_on(response, prefix: str = "") -> str:
+    """The one-time token of the form with this prefix on the page."""
+    name = f"{prefix}-form_token" if prefix else "form_token"
+    return re.search(rf'name="{name}" value="([0-9a-f]{{32}})"', response.content.decode()).group(1)
+
+
+def test_a_message_sent_twice_reaches_the_resident_once(guide, cast):
+    claim = claim_in(cast, "intake")
+    token = token_on(guide.get(dossier_url(claim)), "message")
+    data = {"message-body": "Wij bellen u volgende week.", "message-form_token": token}
+    first, second = guide.post(work_url(claim, "message"), data), guide.post(work_url(claim, "message"), data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == dossier_url(claim) + "#tijdlijn"
+    assert Message.objects.filter(claim=claim).count() == 1
+    assert "Dit formulier was al verstuurd. Het is één keer verwerkt." in text_of(guide.get(second["Location"]))
+    # A new page has a new token: the same words sent on purpose once more are a second message.
+    guide.post(work_url(claim, "message"), {**data, "message-form_token": token_on(guide.get(dossier_url(claim)),
+                                                                                    "message")})
+    assert Message.objects.filter(claim=claim).count() == 2
+
+
+@pytest.mark.parametrize("work,data", [
+    ("note", {"note-body": "Buurman is aannemer."}),
+    ("call", {"call-direction": "in", "call-body": "Vraag over de brief."}),
+])
+def test_a_note_or_call_sent_twice_is_written_once(guide, cast, work, data):
+    claim = claim_in(cast, "intake")
+    data = {**data, f"{work}-form_token": token_on(guide.get(work_url(claim, work)), work)}
+    assert guide.post(work_url(claim, work), data).status_code == 302
+    assert guide.post(work_url(claim, work), data).status_code == 302
+    assert Note.objects.filter(claim=claim).count() == 1
+
+
+def test_a_step_sent_twice_is_taken_once_without_a_conflict_page(guide, cast):
+    claim = claim_in(cast, "intake")
+    data = {"reason": "Stuur foto's van de scheur.", "reply_days": "14",
+            "form_token": token_on(guide.get(step_url(claim, "request_info")))}
+    assert guide.post(step_url(claim, "request_info"), data).status_code == 302
+    again = guide.post(step_url(claim, "request_info"), data)
+    assert again.status_code == 302 and again["Location"] == dossier_url(claim)  # not a 409 about the new state
+    assert ClaimTransition.objects.filter(claim=claim, name="request_info").count() == 1
+
+
+def test_a_refused_form_may_be_sent_again_once_it_can_be_done(guide, cast):
+    claim = claim_in(cast, "advice_draft")
+    data = {"response-body": "Ik ben het niet eens.", "response-received_on": today().isoformat(),
+            "response-form_token": token_on(guide.get(work_url(claim, "response")), "response")}
+    refused = guide.post(work_url(claim, "response"), data)
+    assert refused.status_code == 409
+    assert f'value="{data["response-form_token"]}"' in refused.content.decode()  # the same page, the same token
+    cast.fire(claim, "send_advice")
+    assert guide.post(work_url(claim, "response"), data).status_code == 302
+    assert Message.objects.filter(claim=claim, kind=Message.Kind.RESPONSE).count() == 1
+
+
+def test_every_post_needs_the_csrf_token(cast):
+    claim = claim_in(cast, "intake")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.caseworker)
+    assert client.post(step_url(claim, "request_info"), {"reason": "x", "reply_days": "14"}).status_code == 403
+    assert client.post(work_url(claim, "note"), {"note-body": "x"}).status_code == 403
+    assert not Note.objects.filter(claim=claim).exists()
+    claim.refresh_from_db()
+    assert claim.status == "intake"
+
+
+def test_a_token_that_is_not_ours_is_no_error_and_no_guard(guide, cast):
+    claim = claim_in(cast, "intake")
+    for token in ("\x00" * 100, "x" * 500, ""):
+        response = guide.post(work_url(claim, "note"), {"note-body": "Notitie", "note-form_token": token})
+        assert response.status_code == 302
+    assert Note.objects.filter(claim=claim).count() == 3
+
+
+def test_without_the_cache_the_form_still_works(guide, cast, monkeypatch):
+    from casework.views import once
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(once.cache, "add", down)
+    claim = claim_in(cast, "intake")
+    data = {"note-body": "Notitie", "note-form_token": token_on(guide.get(work_url(claim, "note")), "note")}
+    assert guide.post(work_url(claim, "note"), data).status_code == 302
+    assert Note.objects.filter(claim=claim).count() == 1

@@ -1,12 +1,14 @@
 """The expert's pages at /deskundige/: only their own inspections, only what the visit needs."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from icalendar import Calendar
@@ -237,6 +239,63 @@ def test_adding_a_photo_and_an_item(client, cast, claim):
     assert (added.position, added.location) == (3, "Kelder")
 
 
+def form_token(response, name: str) -> str:
+    return re.search(rf'name="{name}" value="([0-9a-f]{{32}})"', response.content.decode()).group(1)
+
+
+def test_an_item_or_a_photo_sent_twice_is_added_once(client, cast, claim):
+    item = claim.damage_items.first()
+    client.force_login(cast.expert)
+    shown = client.get(page(claim))
+    added = {"new-location": "Kelder", "new-kind": "moisture", "new-description": "Vochtplek", "new-verdict": "no",
+             "new-form_token": form_token(shown, "new-form_token")}
+    url = reverse("casework:expert_add_item", args=[claim.reference])
+    assert client.post(url, added).status_code == 302
+    again = client.post(url, added)
+    assert again.status_code == 302 and again.url == page(claim) + "#add-title"
+    assert claim.damage_items.filter(added_by_expert=True).count() == 1
+    assert "Dit formulier was al verstuurd." in client.get(again.url).content.decode()
+
+    token = form_token(shown, f"photo{item.pk}-form_token")
+    for _ in range(2):
+        response = client.post(reverse("casework:expert_photo", args=[claim.reference, item.pk]), {
+            f"photo{item.pk}-photo": SimpleUploadedFile("foto.jpg", samples.jpeg(), content_type="image/jpeg"),
+            f"photo{item.pk}-form_token": token,
+        })
+        assert response.status_code == 302
+    assert Document.objects.filter(kind="photo", damage_item=item).count() == 1
+
+
+def test_a_page_with_an_error_is_not_cached_either(client, cast, claim):
+    item = claim.damage_items.first()
+    client.force_login(cast.expert)
+    response = client.post(reverse("casework:expert_findings", args=[claim.reference, item.pk]),
+                           {f"item{item.pk}-location": ""})
+    assert response.status_code == 400
+    assert "06 12345678" in response.content.decode()  # the resident's phone: never kept by a browser or proxy
+    assert "no-store" in response["Cache-Control"]
+    for name in ("expert_add_item", "expert_visit", "expert_report"):
+        response = client.post(reverse(f"casework:{name}", args=[claim.reference]), {})
+        assert response.status_code == 400 and "no-store" in response["Cache-Control"]
+
+
+def test_a_malformed_reference_is_a_404_not_an_error(client, cast):
+    client.force_login(cast.expert)
+    for url in ("/deskundige/%00/", "/deskundige/%00/afspraak.ics", "/deskundige/MS-2026-1/"):
+        assert client.get(url).status_code == 404
+    assert client.post("/deskundige/%00/rapport/", {}).status_code == 404
+
+
+def test_forms_need_the_csrf_token_and_a_post(cast, claim):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.expert)
+    url = reverse("casework:expert_add_item", args=[claim.reference])
+    assert client.post(url, {"new-location": "Kelder", "new-kind": "moisture",
+                             "new-description": "Vochtplek"}).status_code == 403
+    assert client.get(url).status_code == 405
+    assert not claim.damage_items.filter(added_by_expert=True).exists()
+
+
 def test_a_refused_photo_says_why(client, cast, claim):
     item = claim.damage_items.first()
     client.force_login(cast.expert)
@@ -279,6 +338,9 @@ def test_uploading_the_report_moves_the_claim_and_the_page_becomes_read_only(cli
         f"item{item.pk}-location": "Anders", f"item{item.pk}-kind": "crack", f"item{item.pk}-verdict": "no",
     })
     assert response.status_code == 409
+    body = response.content.decode()
+    assert "Deze stap kan nu niet: de zaak staat op ‘Conceptadvies’." in body  # why, though the form is gone
+    assert "Ga naar het formulier met de fout" not in body
     item.refresh_from_db()
     assert item.location == "Gevel"
 

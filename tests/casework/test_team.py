@@ -2,15 +2,18 @@
 coordinator, bulk reassignment, absences, and a query count that does not grow with the data."""
 
 import datetime as dt
+import re
 import time
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casework.models import Note, Reassignment
 from casework.selectors import team_overview
+from casework.views import team as team_views
 from claims import roles as R
 from claims.models import Absence, Claim, ClockEvent, ClockEventKind
 from claims.timeutil import frozen, now, today
@@ -148,7 +151,7 @@ def test_without_a_reason_nothing_moves_and_nothing_is_lost(coordinator_client, 
     response = coordinator_client.post(TEAM, {"references": [claim.reference], "to_guide": new_guide.pk,
                                               "reason": "  ", "handover": "Mijn overdrachtsnotitie"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400  # a form error: the form again, with what was typed
     html = response.content.decode()
     assert "Geef een reden op voor de overdracht." in html
     assert "Mijn overdrachtsnotitie" in html
@@ -173,7 +176,7 @@ def test_a_closed_claim_in_the_batch_stops_the_whole_batch(coordinator_client, c
     withdrawn = cast.fire(open_claim(cast, cast.caseworker), "withdraw", actor=cast.coordinator)
     response = coordinator_client.post(TEAM, {"references": [open_one.reference, withdrawn.reference],
                                               "to_guide": new_guide.pk, "reason": "Herverdeling"})
-    assert response.status_code == 200
+    assert response.status_code == 409  # refused by the service: the form again, with why
     assert f"{withdrawn.reference}: Een concept of afgesloten zaak wordt niet overgedragen." in \
         response.content.decode()
     assert not Claim.objects.filter(caseworker=new_guide).exists()
@@ -190,6 +193,41 @@ def test_the_coordinator_reassigns_from_the_filtered_caseload_and_comes_back_to_
     assert response.status_code == 302 and response["Location"] == url
     claim.refresh_from_db()
     assert claim.caseworker == new_guide
+
+
+@pytest.mark.parametrize("url", [TEAM, "/werk/"])
+def test_a_reference_that_is_no_reference_is_an_error_not_a_crash(coordinator_client, cast, url):
+    claim = open_claim(cast, cast.caseworker)
+    new_guide = UserFactory(role=R.CASEWORKER)
+    response = coordinator_client.post(url, {"references": [claim.reference, "MS-2026-\x00<b>"],
+                                             "to_guide": new_guide.pk, "reason": "Herverdeling"})
+    assert response.status_code == 400
+    assert "Deze zaak kennen wij niet: MS-2026-&lt;B&gt;." in response.content.decode()  # escaped, NUL gone
+    claim.refresh_from_db()
+    assert claim.caseworker == cast.caseworker
+
+
+def test_a_reassignment_sent_twice_moves_and_notes_once(coordinator_client, cast):
+    new_guide = UserFactory(role=R.CASEWORKER)
+    claim = open_claim(cast, cast.caseworker)
+    token = re.search(r'name="form_token" value="([0-9a-f]{32})"',
+                      coordinator_client.get(TEAM).content.decode()).group(1)
+    data = {"references": [claim.reference], "to_guide": new_guide.pk, "reason": "Verlof", "form_token": token}
+    assert coordinator_client.post(TEAM, data).status_code == 302
+    again = coordinator_client.post(TEAM, data)
+    assert again.status_code == 302 and again["Location"] == TEAM
+    assert Reassignment.objects.filter(claim=claim).count() == 1
+    assert "Dit formulier was al verstuurd." in coordinator_client.get(TEAM).content.decode()
+
+
+def test_the_link_to_all_claims_of_a_list_says_which_list(coordinator_client, cast, monkeypatch):
+    for _ in range(3):
+        open_claim(cast, cast.caseworker, days_ago=70)
+    monkeypatch.setattr(team_views, "team_overview", lambda user, on: team_overview(user, on=on, limit=2))
+    html = coordinator_client.get(TEAM).content.decode()
+    # Each list has this link: out of context (a screen reader's list of links) it still says where it leads.
+    assert ('Bekijk ze allemaal in de werkvoorraad<span class="visually-hidden"> (Termijn verstreken)</span>'
+            in html)
 
 
 def test_a_guide_may_not_reassign(client, cast):
@@ -230,7 +268,7 @@ def test_a_wrong_absence_is_shown_again_with_its_errors(coordinator_client, cast
         "absence-user": cast.caseworker.pk, "absence-substitute": cast.caseworker.pk,
         "absence-starts_on": start.isoformat(), "absence-ends_on": start.isoformat(), "absence-reason": "Cursus",
     })
-    assert response.status_code == 200
+    assert response.status_code == 409
     html = response.content.decode()
     assert "Kies als vervanger een andere zaakbegeleider." in html
     assert 'value="Cursus"' in html and f'value="{start.isoformat()}"' in html
@@ -238,6 +276,44 @@ def test_a_wrong_absence_is_shown_again_with_its_errors(coordinator_client, cast
 
     response = coordinator_client.post(ABSENCE, {"absence-user": cast.caseworker.pk})
     assert "Kies een vervanger." in response.content.decode()
+
+
+def test_an_absence_sent_twice_is_recorded_once(coordinator_client, cast):
+    substitute = UserFactory(role=R.CASEWORKER)
+    token = re.search(r'name="absence-form_token" value="([0-9a-f]{32})"',
+                      coordinator_client.get(TEAM).content.decode()).group(1)
+    data = {"absence-user": cast.caseworker.pk, "absence-substitute": substitute.pk,
+            "absence-starts_on": today().isoformat(), "absence-ends_on": today().isoformat(),
+            "absence-form_token": token}
+    assert coordinator_client.post(ABSENCE, data).status_code == 302
+    again = coordinator_client.post(ABSENCE, data)
+    assert again.status_code == 302  # not the form again with "there is already an absence"
+    assert Absence.objects.filter(user=cast.caseworker).count() == 1
+
+
+def test_cancelling_an_absence_twice_is_harmless(coordinator_client, cast):
+    absence = Absence.objects.create(user=cast.caseworker, substitute=UserFactory(role=R.CASEWORKER),
+                                     starts_on=today() + dt.timedelta(days=3), ends_on=today() + dt.timedelta(days=5))
+    url = reverse("casework:team_absence_end", args=[absence.pk])
+    assert coordinator_client.post(url).status_code == 302
+    again = coordinator_client.post(url)
+    assert again.status_code == 302 and again["Location"] == TEAM + "#afwezigheid"  # not a 404 page
+    assert "Deze afwezigheid was al geschrapt." in coordinator_client.get(TEAM).content.decode()
+    assert coordinator_client.get(url).status_code == 405
+
+
+def test_the_team_forms_need_the_csrf_token(cast):
+    claim = open_claim(cast, cast.caseworker)
+    absence = Absence.objects.create(user=cast.caseworker, substitute=UserFactory(role=R.CASEWORKER),
+                                     starts_on=today() + dt.timedelta(days=3), ends_on=today() + dt.timedelta(days=5))
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.coordinator)
+    reassign = {"references": [claim.reference], "to_guide": UserFactory(role=R.CASEWORKER).pk, "reason": "x"}
+    assert client.post(TEAM, reassign).status_code == 403
+    assert client.post("/werk/", reassign).status_code == 403
+    assert client.post(ABSENCE, {}).status_code == 403
+    assert client.post(reverse("casework:team_absence_end", args=[absence.pk])).status_code == 403
+    assert Absence.objects.filter(pk=absence.pk).exists() and not Reassignment.objects.exists()
 
 
 # --- query counts ----------------------------------------------------------------------------------------
