@@ -283,7 +283,7 @@ class CallForm(DescribedByMixin, SentOnceForm):
 
 
 class MessageForm(DescribedByMixin, SentOnceForm):
-    body = text_field(_("Bericht aan de aanvrager"), message=_("Schrijf het bericht."), rows=6,
+    body = text_field(_("Uw bericht"), message=_("Schrijf het bericht."), rows=6,
                       help_text=_("De aanvrager leest dit in Mijnschade. Schrijf in gewone woorden."))
 
 

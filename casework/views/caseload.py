@@ -56,6 +56,7 @@ def decorate(claims: Iterable, *, on: dt.date) -> list:
     rows = list(claims)
     for claim in rows:
         claim.days_left = None if claim.decision_due is None else (claim.decision_due - on).days
+        claim.days_late = -claim.days_left if claim.days_left is not None and claim.days_left < 0 else 0
         claim.attention_label = LEVEL_LABELS.get(claim.attention, "")
         claim.waiting_on_label = WAITING_ON_LABELS.get(waiting_on(claim.status), "")
     return rows

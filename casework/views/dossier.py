@@ -72,15 +72,21 @@ def may_reassign(user, claim: Claim) -> bool:
 class Step:
     name: str
     label: str
+    primary: bool = False
+
+
+# Steps that stop or turn back the usual course: offered, but never as the main button.
+SIDE_STEPS = frozenset({"withdraw", "hold", "declare_not_admissible", "revise_advice", "file_objection"})
 
 
 def available_steps(user, claim: Claim) -> list[Step]:
-    """Exactly the steps this user may take on this claim now: the lifecycle allows it and so do the rules."""
-    return [
-        Step(name, str(TRANSITION_LABELS[name]))
-        for name in TRANSITION_NAMES
-        if can_proceed(getattr(claim, name), check_conditions=False) and may_fire(user, name, claim)
-    ]
+    """Exactly the steps this user may take on this claim now: the lifecycle allows it and so do the rules.
+    The usual next step comes first as the main button; stopping or turning back comes after."""
+    names = [name for name in TRANSITION_NAMES
+             if can_proceed(getattr(claim, name), check_conditions=False) and may_fire(user, name, claim)]
+    ordered = [n for n in names if n not in SIDE_STEPS] + [n for n in names if n in SIDE_STEPS]
+    return [Step(name, str(TRANSITION_LABELS[name]), primary=(index == 0 and name not in SIDE_STEPS))
+            for index, name in enumerate(ordered)]
 
 
 # --- deadlines as staff see them --------------------------------------------------------------------------------

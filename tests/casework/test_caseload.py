@@ -110,7 +110,7 @@ def test_own_open_claims_urgent_first_then_the_nearest_deadline(guide_client, ca
     assert rows[fresh.reference].attention == ""
     html = response.content.decode()
     assert "Termijn verstreken" in html and "Binnen 10 werkdagen" in html and "Acuut onveilig" in html
-    assert f">{rows[late.reference].days_left}<" in html
+    assert f">{-rows[late.reference].days_left} dagen te laat<" in html
     assert reverse("casework:caseload_csv") in html
     assert f'href="{reverse("casework:dossier", args=[late.reference])}"' in html
 

@@ -404,3 +404,19 @@ def test_the_dossier_costs_the_same_queries_with_a_short_and_a_long_history(clie
     big_entries = len(timeline_for(big).entries)
     assert small_entries <= 5 and big_entries >= 20 + small_entries
     assert _count(client, dossier_url(small)) == _count(client, dossier_url(big))
+
+
+@pytest.mark.parametrize("state,main_step", [
+    ("intake", "request_info"),
+    ("info_requested", "receive_info"),
+    ("response_period", "forward_to_commission"),
+])
+def test_the_usual_next_step_is_the_main_button_and_stopping_never_is(client, state, main_step):
+    cast = Cast()
+    claim = claim_in(cast, state)
+    client.force_login(cast.caseworker)
+    html = client.get(dossier_url(claim)).content.decode()
+    primary = re.findall(r'<a class="button" href="[^"]*/stap/([a-z_]+)/"', html)
+    assert primary == [main_step]
+    for side in ("withdraw", "hold", "declare_not_admissible", "revise_advice"):
+        assert f'<a class="button" href="/werk/zaken/{claim.reference}/stap/{side}/"' not in html

@@ -245,7 +245,7 @@ def test_guide_finds_a_claim_by_postcode_requests_information_and_records_the_an
     expect(page.get_by_text("Het telefoongesprek is vastgelegd.")).to_be_visible()
     page.goto(base + f"{dossier_path(claim)}bericht/")
     check_page(page, "Bericht aan de aanvrager")
-    page.get_by_label("Bericht aan de aanvrager").fill("De deskundige komt binnenkort langs.")
+    page.get_by_label("Uw bericht").fill("De deskundige komt binnenkort langs.")
     press(page, "Bericht versturen", to=dossier_path(claim))
     expect(page.get_by_text("Het bericht is verstuurd.")).to_be_visible()
     page.goto(base + f"{dossier_path(claim)}notitie/")
