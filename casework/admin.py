@@ -2,7 +2,19 @@
 
 from django.contrib import admin
 
-from .models import DeadlineMark, Digest, Note, Reassignment, UrgentAlert
+from .models import (
+    CommissionAdvice,
+    DeadlineMark,
+    Decision,
+    DecisionItem,
+    Digest,
+    ItemAdvice,
+    Note,
+    Objection,
+    Reassignment,
+    ReviewDeclaration,
+    UrgentAlert,
+)
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -43,3 +55,33 @@ class UrgentAlertAdmin(ReadOnly):
 @admin.register(Digest)
 class DigestAdmin(ReadOnly):
     list_display = ("user", "on_date", "claims", "created_at")
+
+
+@admin.register(ReviewDeclaration)
+class ReviewDeclarationAdmin(ReadOnly):
+    list_display = ("claim", "member", "has_conflict", "declared_at")
+
+
+@admin.register(CommissionAdvice)
+class CommissionAdviceAdmin(ReadOnly):
+    list_display = ("claim", "member", "total", "created_at")
+
+
+@admin.register(ItemAdvice)
+class ItemAdviceAdmin(ReadOnly):
+    list_display = ("advice", "damage_item", "plausibility", "percentage", "amount")
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnly):
+    list_display = ("claim", "kind", "outcome", "total", "route", "decided_by", "created_at")
+
+
+@admin.register(DecisionItem)
+class DecisionItemAdmin(ReadOnly):
+    list_display = ("decision", "damage_item", "plausibility", "amount")
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnly):
+    list_display = ("claim", "received_on", "late", "handler", "outcome", "created_at")

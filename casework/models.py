@@ -141,3 +141,189 @@ class Digest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.on_date}"
+
+
+# --- the commission's review and advice (issue 5) ---------------------------------------------------------------
+
+class Plausibility(models.TextChoices):
+    YES = "yes", _("Ja, voldoende aannemelijk")
+    PARTLY = "partly", _("Gedeeltelijk")
+    NO = "no", _("Nee")
+
+
+class ReviewDeclaration(models.Model):
+    """A commission member's statement, per claim, whether they have a conflict of interest. One with a
+    conflict is also a claims.Recusal (which the visibility rules read); this keeps the "no conflict" too."""
+
+    claim = models.ForeignKey("claims.Claim", verbose_name=_("zaak"), on_delete=models.PROTECT,
+                              related_name="review_declarations")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("commissielid"), on_delete=models.PROTECT,
+                               related_name="+")
+    has_conflict = models.BooleanField(_("belangenconflict"))
+    declared_at = models.DateTimeField(_("verklaard op"), default=timeutil.now)
+
+    class Meta:
+        verbose_name = _("verklaring commissielid")
+        verbose_name_plural = _("verklaringen commissieleden")
+        constraints = [models.UniqueConstraint(fields=["claim", "member"], name="declaration_once_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.member_id} {self.has_conflict}"
+
+
+class CommissionAdvice(models.Model):
+    """The Limburgkamer's advice on a claim: per damage item, plus allowances and a general reasoning."""
+
+    claim = models.ForeignKey("claims.Claim", verbose_name=_("zaak"), on_delete=models.PROTECT,
+                              related_name="commission_advices")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("vastgelegd door"), on_delete=models.PROTECT,
+                               related_name="+")
+    reasoning = models.TextField(_("algemene motivering"))
+    items_total = models.DecimalField(_("totaal schadepunten"), max_digits=12, decimal_places=2)
+    inspection_allowance = models.DecimalField(_("vergoeding schade-opname"), max_digits=12, decimal_places=2,
+                                               default=0)
+    statutory_interest = models.DecimalField(_("wettelijke rente"), max_digits=12, decimal_places=2, default=0)
+    total = models.DecimalField(_("totaal advies"), max_digits=12, decimal_places=2)
+    created_at = models.DateTimeField(_("vastgelegd op"), default=timeutil.now)
+
+    class Meta:
+        verbose_name = _("advies commissie")
+        verbose_name_plural = _("adviezen commissie")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="advice_amounts_not_negative",
+                                   condition=Q(items_total__gte=0, inspection_allowance__gte=0,
+                                               statutory_interest__gte=0)),
+            models.CheckConstraint(name="advice_total_adds_up",
+                                   condition=Q(total=models.F("items_total") + models.F("inspection_allowance")
+                                               + models.F("statutory_interest"))),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.total}"
+
+
+class ItemAdvice(models.Model):
+    advice = models.ForeignKey(CommissionAdvice, verbose_name=_("advies"), on_delete=models.CASCADE,
+                               related_name="items")
+    damage_item = models.ForeignKey("claims.DamageItem", verbose_name=_("schadepunt"), on_delete=models.PROTECT,
+                                    related_name="+")
+    plausibility = models.CharField(_("aannemelijk door mijnbouw"), max_length=8, choices=Plausibility.choices)
+    percentage = models.PositiveSmallIntegerField(_("percentage"), null=True, blank=True)
+    amount = models.DecimalField(_("bedrag"), max_digits=12, decimal_places=2)
+    reasoning = models.TextField(_("motivering"))
+
+    class Meta:
+        verbose_name = _("advies per schadepunt")
+        verbose_name_plural = _("adviezen per schadepunt")
+        ordering = ["advice", "damage_item__position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["advice", "damage_item"], name="item_advice_once"),
+            models.CheckConstraint(name="item_advice_amount_not_negative", condition=Q(amount__gte=0)),
+            models.CheckConstraint(name="item_advice_no_means_zero", condition=~Q(plausibility="no") | Q(amount=0)),
+            models.CheckConstraint(name="item_advice_partly_has_percentage",
+                                   condition=~Q(plausibility="partly") | Q(percentage__gte=1, percentage__lte=99)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.advice_id}/{self.damage_item_id}"
+
+
+# --- decisions and objections (issue 5) --------------------------------------------------------------------------
+
+class Route(models.TextChoices):
+    MONEY = "money", _("Uitbetaling in geld")
+    MIDDLE = "middle", _("Geld of herstel, naar keuze")
+    REPAIR = "repair", _("Herstel door een aannemer of via een bouwdepot")
+    NONE = "none", _("Geen vergoeding")
+
+
+class Decision(models.Model):
+    """A decision of I3ML: on the application, or on an objection. The claim carries the current outcome
+    and amount; this keeps each decision as it was, with its items."""
+
+    class Kind(models.TextChoices):
+        FIRST = "first", _("Besluit op de aanvraag")
+        OBJECTION = "objection", _("Beslissing op bezwaar")
+
+    claim = models.ForeignKey("claims.Claim", verbose_name=_("zaak"), on_delete=models.PROTECT,
+                              related_name="decisions")
+    kind = models.CharField(_("soort"), max_length=10, choices=Kind.choices, default=Kind.FIRST)
+    advice = models.ForeignKey(CommissionAdvice, verbose_name=_("advies"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(_("uitkomst"), max_length=16)
+    total = models.DecimalField(_("toegekend bedrag"), max_digits=12, decimal_places=2)
+    route = models.CharField(_("route"), max_length=8, choices=Route.choices)
+    reasoning = models.TextField(_("motivering"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("besloten door"),
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("besloten op"), default=timeutil.now)
+
+    class Meta:
+        verbose_name = _("besluit")
+        verbose_name_plural = _("besluiten")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.CheckConstraint(name="decision_total_not_negative", condition=Q(total__gte=0))]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.kind} {self.total}"
+
+
+class DecisionItem(models.Model):
+    decision = models.ForeignKey(Decision, verbose_name=_("besluit"), on_delete=models.CASCADE, related_name="items")
+    damage_item = models.ForeignKey("claims.DamageItem", verbose_name=_("schadepunt"), on_delete=models.PROTECT,
+                                    related_name="+")
+    plausibility = models.CharField(_("aannemelijk door mijnbouw"), max_length=8, choices=Plausibility.choices)
+    amount = models.DecimalField(_("bedrag"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("besluit per schadepunt")
+        verbose_name_plural = _("besluiten per schadepunt")
+        ordering = ["decision", "damage_item__position", "pk"]
+        constraints = [models.CheckConstraint(name="decision_item_not_negative", condition=Q(amount__gte=0))]
+
+    def __str__(self) -> str:
+        return f"{self.decision_id}/{self.damage_item_id}"
+
+
+class Objection(models.Model):
+    """A bezwaar against a decision: filed (portal or paper), handled by someone who did not decide, with
+    an optional hearing, decided within 12 weeks (Awb 7:10)."""
+
+    class HearingKind(models.TextChoices):
+        VIDEO = "video", _("Via video")
+        ON_SITE = "on_site", _("Bij de woning")
+        OFFICE = "office", _("Op kantoor in Heerlen")
+
+    class Outcome(models.TextChoices):
+        WELL_FOUNDED = "well_founded", _("Gegrond")
+        UNFOUNDED = "unfounded", _("Ongegrond")
+
+    claim = models.ForeignKey("claims.Claim", verbose_name=_("zaak"), on_delete=models.PROTECT,
+                              related_name="objections")
+    grounds = models.TextField(_("gronden"))
+    received_on = models.DateField(_("ontvangen op"))
+    late = models.BooleanField(_("te laat"), default=False)
+    late_excuse = models.TextField(_("reden te laat"), blank=True)
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("behandelaar"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    hearing_at = models.DateTimeField(_("hoorzitting op"), null=True, blank=True)
+    hearing_kind = models.CharField(_("soort hoorzitting"), max_length=8, choices=HearingKind.choices, blank=True)
+    hearing_notes = models.TextField(_("verslag hoorzitting"), blank=True)
+    outcome = models.CharField(_("uitkomst"), max_length=14, choices=Outcome.choices, blank=True)
+    decision = models.OneToOneField(Decision, verbose_name=_("beslissing op bezwaar"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="objection")
+    created_at = models.DateTimeField(_("vastgelegd op"), default=timeutil.now)
+
+    class Meta:
+        verbose_name = _("bezwaar")
+        verbose_name_plural = _("bezwaren")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="objection_late_has_excuse", condition=Q(late=False) | ~Q(late_excuse="")),
+            models.CheckConstraint(name="objection_hearing_has_kind",
+                                   condition=Q(hearing_at__isnull=True) | ~Q(hearing_kind="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.received_on}"

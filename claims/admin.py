@@ -21,6 +21,8 @@ from .models import (
     Mandate,
     Message,
     OutgoingEmail,
+    Payment,
+    PaymentBatch,
     Person,
     Property,
     Recusal,
@@ -202,6 +204,20 @@ class InspectionAdmin(ReadOnlyAdmin):
     list_display = ("claim", "expert", "status", "chosen_on", "objection_due", "starts_at", "visited_at")
     list_filter = ("status",)
     list_select_related = ("claim", "expert")
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ("claim", "amount", "status", "recorded_by", "approved_by", "batch", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("claim", "recorded_by", "approved_by", "batch")
+    exclude = ("iban",)  # IBANs are shown only to finance and the owner (DESIGN.md)
+
+
+@admin.register(PaymentBatch)
+class PaymentBatchAdmin(ReadOnlyAdmin):
+    list_display = ("message_id", "count", "total", "execution_date", "created_at", "paid_at")
+    exclude = ("xml",)
 
 
 @admin.register(Recusal)

@@ -1,5 +1,6 @@
 """Settings, read from the environment. Safe defaults: DEBUG off, SQLite under var/, tasks in-process."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -165,6 +166,21 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+}
+
+# Amount rules of the Limburg regulation (issue 5), as settings: allowances the commission may add, and the
+# size classes that decide the route (money up to 10,000; 10,000 to 20,000 middle; above: repair or bouwdepot).
+MIJNSCHADE_AMOUNTS = {
+    "inspection_allowance": Decimal(env.str("AMOUNT_INSPECTION_ALLOWANCE", default="150.00")),  # half a day off work
+    "statutory_interest_rate": Decimal(env.str("AMOUNT_STATUTORY_INTEREST_RATE", default="0.06")),  # per year
+    "money_up_to": Decimal(env.str("AMOUNT_MONEY_UP_TO", default="10000.00")),
+    "middle_up_to": Decimal(env.str("AMOUNT_MIDDLE_UP_TO", default="20000.00")),
+}
+# The institute's own account for SEPA files (pain.001); a placeholder IBAN outside production.
+I3ML_DEBTOR = {
+    "name": env.str("I3ML_DEBTOR_NAME", default="Instituut voor Milieu, Mens en Mijnbouw Limburg"),
+    "iban": env.str("I3ML_DEBTOR_IBAN", default="NL91ABNA0417164300"),
+    "bic": env.str("I3ML_DEBTOR_BIC", default="ABNANL2A"),
 }
 
 # Awb terms (days and weeks), as settings so a policy change is configuration, not code.

@@ -9,6 +9,7 @@ from .letter import Letter, LetterKind
 from .message import Message
 from .outbox import OutgoingEmail
 from .parties import Mandate, Person, PreferredChannel
+from .payment import Payment, PaymentBatch
 from .property import MINING_MUNICIPALITIES, Property
 from .staff import Absence, Recusal, StaffProfile, Team
 
@@ -33,6 +34,8 @@ __all__ = [
     "Message",
     "Outcome",
     "OutgoingEmail",
+    "Payment",
+    "PaymentBatch",
     "Person",
     "PreferredChannel",
     "Property",

@@ -190,7 +190,8 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     def decide(self) -> None:
         pass
 
-    @transition(field=status, source=[S.DECIDED, S.NOT_ADMISSIBLE], target=S.OBJECTION)
+    # From settlement too: paying the undisputed part must not take away the right to object (Awb 6:7).
+    @transition(field=status, source=[S.DECIDED, S.NOT_ADMISSIBLE, S.SETTLEMENT], target=S.OBJECTION)
     def file_objection(self) -> None:
         pass
 

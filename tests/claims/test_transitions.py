@@ -24,7 +24,7 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "forward_to_commission": ({"response_period"}, "commission_review"),
     "advise": ({"commission_review"}, "decision_pending"),
     "decide": ({"decision_pending"}, "decided"),
-    "file_objection": ({"decided", "not_admissible"}, "objection"),
+    "file_objection": ({"decided", "not_admissible", "settlement"}, "objection"),
     "decide_objection": ({"objection"}, "settlement"),  # the test claim has an award, so: settlement
     "start_settlement": ({"decided"}, "settlement"),
     "close": ({"settlement"}, "closed"),  # from decided only after the objection window: see below
