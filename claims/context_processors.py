@@ -12,4 +12,7 @@ def user_roles(request) -> dict:
         "is_guide": bool(held & {roles.CASEWORKER, roles.COORDINATOR}),
         "is_coordinator": roles.COORDINATOR in held,
         "is_expert": roles.EXPERT in held,
+        "is_commission": roles.COMMISSION in held,
+        "is_decision_maker": roles.DECISION_MAKER in held,
+        "is_finance": roles.FINANCE in held,
     }

@@ -50,8 +50,14 @@ def landing_url_for(user) -> str:
         return _url_or_home("casework:caseload")
     if roles.EXPERT in held:
         return _url_or_home("casework:expert_home")
+    if roles.COMMISSION in held:
+        return _url_or_home("casework:commission_queue")
+    if roles.DECISION_MAKER in held:
+        return _url_or_home("casework:decisions_queue")
+    if roles.FINANCE in held:
+        return _url_or_home("casework:finance_home")
     if held & roles.STAFF_ROLES or user.is_staff:
-        return reverse("admin:index")  # issue 5 gives commission, decision makers and finance their pages
+        return reverse("admin:index")
     if roles.RESIDENT in held:
         return _url_or_home("claims:portal")
     return reverse("claims:home")

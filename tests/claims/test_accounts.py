@@ -240,7 +240,9 @@ def test_accounts_made_by_staff_are_not_held_back(client):
     (R.CASEWORKER, lambda: "/werk/"),
     (R.COORDINATOR, lambda: "/werk/"),
     (R.EXPERT, lambda: "/deskundige/"),
-    (R.FINANCE, lambda: "/admin/"),
+    (R.COMMISSION, lambda: url_or_home("casework:commission_queue")),
+    (R.DECISION_MAKER, lambda: url_or_home("casework:decisions_queue")),
+    (R.FINANCE, lambda: url_or_home("casework:finance_home")),
 ])
 def test_the_landing_page_follows_the_role(client, role, expected):
     user = UserFactory(role=role)

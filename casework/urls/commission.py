@@ -1,0 +1,3 @@
+"""Routes: commission (see casework/views/commission.py)."""
+
+urlpatterns = []

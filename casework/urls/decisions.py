@@ -1,0 +1,3 @@
+"""Routes: decisions (see casework/views/decisions.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes: finance (see casework/views/finance.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes: objections (see casework/views/objections.py)."""
+
+urlpatterns = []
