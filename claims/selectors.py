@@ -48,7 +48,8 @@ ROLE_FILTERS = {
     R.CASEWORKER: _caseworker_filter,
     R.EXPERT: lambda user: Q(expert=user),
     R.COMMISSION: _commission_filter,
-    R.DECISION_MAKER: lambda user: Q(status=State.DECISION_PENDING),
+    # Decisions to take: on the application, and on an objection (by someone who did not decide first).
+    R.DECISION_MAKER: lambda user: Q(status__in=(State.DECISION_PENDING, State.OBJECTION)),
     R.FINANCE: lambda user: Q(status__in=FINANCE_STATES, awarded_amount__gt=0),
 }
 
