@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -13,13 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims import demo as claims_demo
-from claims.models import ClaimTransition, ClockEvent, ClockEventKind, Document, DocumentKind, Inspection
+from claims.models import ClaimTransition, ClockEvent, ClockEventKind, DamageItem, Document, DocumentKind, Inspection
 from claims.states import OPEN_STATES, State
 from claims.termijnen import add_working_days
 from claims.timeutil import now, today
 
+from .amounts import route_for
 from .assignment import claim_reassign
-from .models import Note
+from .models import CommissionAdvice, Decision, DecisionItem, ItemAdvice, Note, ReviewDeclaration
 from .services.contact import call_record, note_add
 from .services.inspection import inspection_schedule
 from .services.safety import claim_record_safety_visit
@@ -28,6 +30,7 @@ from .watch import refresh_marks
 log = logging.getLogger(__name__)
 VISIT_HOURS = (9, 11, 13, 15)
 SAFETY_VISIT_AFTER = dt.timedelta(hours=20)
+ZERO, CENT = Decimal("0.00"), Decimal("0.01")
 SAFETY_FINDINGS = "Woning bekeken; scheur in de draagmuur gestut. Bewoners kunnen blijven."
 NOTES = (
     "Aanvrager is slechthorend: liefst per brief, en bellen met de dochter (nummer in de melding).",
@@ -52,6 +55,7 @@ def seed_casework_demo() -> CaseworkDemo:
     with claims_demo.queued_side_effects(), transaction.atomic():
         claims = claims_demo.demo_claims()
         finish_past_inspections(claims)
+        record_past_advice_and_decisions(claims)
         result = CaseworkDemo(visits=plan_visits(claims), safety_visits=record_safety_visits(claims),
                               notes=write_notes(claims), marks=0)
         marks = refresh_marks(on=today())
@@ -84,6 +88,53 @@ def finish_past_inspections(claims) -> int:
             visited_at=starts_at, report=document)
         done += 1
     return done
+
+
+SHARE = {"yes": Decimal(1), "partly": Decimal("0.5"), "no": Decimal(0)}
+ADVICE_REASONING = ("De schade past bij het patroon van bodembeweging boven de oude mijngangen in deze wijk. "
+                    "Wij volgen het rapport van de deskundige.")
+
+
+def record_past_advice_and_decisions(claims) -> int:
+    """The demo's histories fired `advise` and `decide`; here is what was advised and decided then, as the
+    commission and decision pages record it now: per damage item, from the expert's verdicts."""
+    steps = (ClaimTransition.objects.filter(claim__in=claims, name__in=("advise", "decide"))
+             .select_related("claim").order_by("created_at", "pk"))
+    items_of: dict[int, list] = {}
+    for item in DamageItem.objects.filter(claim__in=claims).order_by("position", "pk"):
+        items_of.setdefault(item.claim_id, []).append(item)
+    advice_of: dict[int, CommissionAdvice] = {}
+    made = 0
+    for step in steps:
+        items = items_of.get(step.claim_id, [])
+        if step.name == "advise" and not step.claim.commission_advices.exists():
+            ReviewDeclaration.objects.get_or_create(claim_id=step.claim_id, member_id=step.actor_id,
+                                                    defaults={"has_conflict": False, "declared_at": step.created_at})
+            amounts = [((item.repair_cost or ZERO) * SHARE.get(item.expert_verdict or "no", ZERO)).quantize(CENT)
+                       for item in items]
+            total = sum(amounts, ZERO)
+            advice = CommissionAdvice.objects.create(
+                claim_id=step.claim_id, member_id=step.actor_id, reasoning=ADVICE_REASONING, items_total=total,
+                total=total, created_at=step.created_at)
+            ItemAdvice.objects.bulk_create([
+                ItemAdvice(advice=advice, damage_item=item, plausibility=item.expert_verdict or "no",
+                           percentage=50 if item.expert_verdict == "partly" else None, amount=amount,
+                           reasoning=item.expert_notes or ADVICE_REASONING)
+                for item, amount in zip(items, amounts, strict=True)])
+            advice_of[step.claim_id] = advice
+            made += 1
+        elif step.name == "decide" and not step.claim.decisions.exists():
+            total = Decimal(str(step.data.get("awarded_amount", "0")))
+            decision = Decision.objects.create(
+                claim_id=step.claim_id, advice=advice_of.get(step.claim_id), outcome=step.data.get("outcome", ""),
+                total=total, route=route_for(total), reasoning=step.reason or ADVICE_REASONING,
+                decided_by_id=step.actor_id, created_at=step.created_at)
+            DecisionItem.objects.bulk_create([
+                DecisionItem(decision=decision, damage_item=item, plausibility=item.expert_verdict or "no",
+                             amount=item.awarded_amount or ZERO)
+                for item in items])
+            made += 1
+    return made
 
 
 def _report_pdf() -> bytes:

@@ -37,6 +37,12 @@ def test_the_demo_has_a_staff_side():
     bewoner_visit = Inspection.objects.get(claim__applicant__user__username="bewoner", status="planned")
     assert Letter.objects.get(claim=bewoner_visit.claim, kind="appointment").document is not None  # rendered
 
+    for claim in Claim.objects.filter(status=State.DECISION_PENDING):
+        advice = claim.commission_advices.get()
+        assert advice.total == sum(item.amount for item in advice.items.all())
+    for claim in Claim.objects.filter(status=State.DECIDED):
+        assert claim.decisions.get(kind="first").total == claim.awarded_amount
+
     assert ClockEvent.objects.filter(kind="safety_visit").exists()
     assert Note.objects.filter(author__username="zaakbegeleider").exists()
     handover = Reassignment.objects.get()
