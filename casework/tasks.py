@@ -12,7 +12,7 @@ from claims.models import Claim
 from claims.states import State
 from claims.timeutil import now, today
 
-from . import watch
+from . import tasks_finance, watch  # noqa: F401 (tasks_finance: the worker registers its tasks)
 from .assignment import claim_assign_automatically
 
 log = logging.getLogger(__name__)

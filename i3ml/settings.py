@@ -146,6 +146,9 @@ CELERY_BEAT_SCHEDULE = {
     # After the suspended deadlines moved on (05:30): marks, each guide's digest, urgent alerts.
     "deadline-watch": {"task": "casework.tasks.deadline_watch", "schedule": crontab(hour=6, minute=0)},
     # 48 hours for a safety visit can lapse at any hour, so this part of the watch runs all day too.
+    # Paid settlements close once the objection window has passed (paying must not end the right to object).
+    "close-settled-claims": {"task": "casework.tasks_finance.close_settled_claims",
+                             "schedule": crontab(hour=6, minute=30)},
     "urgent-safety-visits": {"task": "casework.tasks.check_urgent_safety_visits",
                              "schedule": crontab(minute="*/15")},
     # Claims still waiting for a guide (e.g. the broker was down when they were submitted).

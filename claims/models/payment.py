@@ -65,8 +65,10 @@ class Payment(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "created_at"], name="payment_status")]
         constraints = [
-            # A claim is never paid twice: one live payment per claim (a cancelled one may be replaced).
-            models.UniqueConstraint(fields=["claim"], condition=~Q(status="cancelled"), name="payment_once_per_claim"),
+            # A claim is never paid twice: at most one payment under way per claim. A paid one does not count,
+            # so a raise after a well-founded objection can be paid; award minus paid bounds every amount.
+            models.UniqueConstraint(fields=["claim"], condition=Q(status__in=["recorded", "approved", "exported"]),
+                                    name="payment_one_under_way"),
             models.CheckConstraint(name="payment_amount_positive", condition=Q(amount__gt=0)),
             models.CheckConstraint(name="payment_four_eyes",
                                    condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("recorded_by"))),
