@@ -12,7 +12,7 @@ decision). Every other reason is an internal note and never appears.
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from . import termijnen
 from .deadlines import DecisionClock
-from .models import Claim, ClaimTransition, ClockEvent, Inspection, Outcome
+from .models import Claim, ClaimTransition, ClockEvent, DamageKind, Inspection, Letter, Outcome, Payment
 from .states import OPEN_STATES, State
 
 S = State
@@ -94,13 +94,17 @@ class Status:
 
 
 def status(claim: Claim, *, transitions: Sequence[ClaimTransition] = (), clock: DecisionClock | None = None,
-           today: dt.date, inspection: Inspection | None = None) -> Status:
+           today: dt.date, inspection: Inspection | None = None, route: str = "") -> Status:
     """The plain-words status of a claim. Without `clock` the stored `decision_due` is used (lists). With
-    `inspection` (the current one, see claims.services.portal.current_inspection) the appointment is told."""
+    `inspection` (the current one, see claims.services.portal.current_inspection) the appointment is told;
+    with `route` (from the decision letter, see `decision_summary`) how the award is paid or repaired."""
     decision_due = clock.due if clock is not None else claim.decision_due
     if claim.status == S.INSPECTION:
         return _inspection(claim, transitions=list(transitions), decision_due=decision_due, today=today,
                            inspection=inspection)
+    if claim.status in (S.DECIDED, S.SETTLEMENT):
+        builder = _decided if claim.status == S.DECIDED else _settlement
+        return builder(claim, transitions=list(transitions), decision_due=decision_due, today=today, route=route)
     builder = _BUILDERS[claim.status]
     return builder(claim, transitions=list(transitions), decision_due=decision_due, today=today)
 
@@ -258,9 +262,10 @@ def _commission_review(claim, *, transitions, decision_due, today) -> Status:
     return Status(
         state=claim.status,
         title=_("De Commissie Mijnbouwschade bekijkt uw dossier"),
-        meaning=_("De commissie bekijkt de schade en het adviesrapport. Zij adviseert ons over de oorzaak van "
-                  "de schade en over het bedrag."),
-        next_step=_("Wij nemen een besluit over uw schade."),
+        meaning=_("De commissie bekijkt uw dossier: de schade, het adviesrapport van de deskundige en uw reactie. "
+                  "Zij kijkt per schade of die door de mijnbouw komt, en wat het herstel kost. Daarover geeft zij "
+                  "ons advies. U hoeft nu niets te doen."),
+        next_step=_("Wij nemen een besluit over uw schade. U krijgt het besluit in een brief."),
         next_due=decision_due,
         next_when=_by(decision_due),
     )
@@ -270,8 +275,9 @@ def _decision_pending(claim, *, transitions, decision_due, today) -> Status:
     return Status(
         state=claim.status,
         title=_("Wij bereiden het besluit voor"),
-        meaning=_("De commissie heeft ons advies gegeven. Wij nemen nu een besluit over uw schade."),
-        next_step=_("U krijgt ons besluit in een brief."),
+        meaning=_("De commissie heeft ons advies gegeven. Nu neemt een medewerker van I3ML het besluit. Dat is "
+                  "altijd iemand anders dan wie het advies gaf. U hoeft nu niets te doen."),
+        next_step=_("U krijgt ons besluit in een brief. U ziet het besluit dan ook op deze pagina."),
         next_due=decision_due,
         next_when=_by(decision_due),
     )
@@ -287,6 +293,16 @@ def outcome_text(claim: Claim) -> str:
     return ""
 
 
+def objection_used(transitions: Sequence[ClaimTransition]) -> bool:
+    """The resident already objected to the current decision: after a decision on an objection the next step
+    is the court (beroep), not a second objection. A new decision (after reopening) opens a new window."""
+    last = next((t.name for t in reversed(transitions) if t.name in _DECISION_STEPS), None)
+    return last == "file_objection"
+
+
+_DECISION_STEPS = frozenset({"decide", "declare_not_admissible", "file_objection"})
+
+
 def _objection_window(claim: Claim, today: dt.date) -> tuple[str, str, dt.date | None]:
     """(action, asked line, due) for a decision that can be objected to."""
     due = claim.objection_due
@@ -298,13 +314,22 @@ def _objection_window(claim: Claim, today: dt.date) -> tuple[str, str, dt.date |
     return action, asked, due
 
 
-def _decided(claim, *, transitions, decision_due, today) -> Status:
+def _route_next(route: str) -> str:
+    """What happens with an award, by route; without a known route the general promise."""
+    if route == "money":
+        return _("Wij maken het bedrag over op uw bankrekening. U hoeft daarvoor niets te doen.")
+    if route == "middle":
+        return _("U mag kiezen: geld op uw bankrekening, of herstel van de schade. Wij nemen contact met u op.")
+    if route == "repair":
+        return _("Wij regelen het herstel door een aannemer of met een bouwdepot. Wij nemen contact met u op.")
+    return _("Wij regelen de uitbetaling of het herstel van uw huis.")
+
+
+def _decided(claim, *, transitions, decision_due, today, route: str = "") -> Status:
     decided = _last(transitions, "decide")
     action, asked, due = _objection_window(claim, today)
-    if claim.has_award():
-        next_step = _("Wij regelen de uitbetaling of het herstel van uw huis.")
-    else:
-        next_step = _("Maakt u geen bezwaar? Dan sluiten wij uw dossier.")
+    next_step = _route_next(route) if claim.has_award() else _("Maakt u geen bezwaar? Dan sluiten wij uw dossier.")
+    next_when = (_("Bezwaar maken kan tot en met %(date)s.") % {"date": long_date(due)}) if due else ""
     return Status(
         state=claim.status,
         title=_("Wij hebben een besluit genomen"),
@@ -315,40 +340,73 @@ def _decided(claim, *, transitions, decision_due, today) -> Status:
         asked=asked,
         next_step=next_step,
         next_due=due,
-        next_when=(_("Bezwaar maken kan tot en met %(date)s.") % {"date": long_date(due)}) if due else "",
+        next_when=next_when,
     )
+
+
+def objection_received_on(transitions: Sequence[ClaimTransition]) -> dt.date | None:
+    filed = _last(transitions, "file_objection")
+    return timezone.localtime(filed.created_at).date() if filed else None
 
 
 def _objection(claim, *, transitions, decision_due, today) -> Status:
     due = claim.objection_decision_due
+    received = objection_received_on(transitions)
+    meaning = _("Iemand die uw eerste besluit niet heeft genomen, kijkt opnieuw naar uw schade en naar ons "
+                "besluit. Misschien nodigen wij u uit om uw bezwaar uit te leggen in een gesprek. Dat heet een "
+                "hoorzitting. U krijgt dan eerst een uitnodiging.")
+    if received is not None:
+        meaning = _("Uw bezwaar is ontvangen op %(date)s.") % {"date": long_date(received)} + " " + meaning
     return Status(
         state=claim.status,
         title=_("Wij behandelen uw bezwaar"),
-        meaning=_("Wij kijken opnieuw naar uw schade en naar ons besluit. Misschien vragen wij u om uw bezwaar "
-                  "uit te leggen in een gesprek."),
+        meaning=meaning,
         next_step=_("U krijgt onze beslissing op uw bezwaar in een brief."),
         next_due=due,
         next_when=_by(due),
     )
 
 
-def _settlement(claim, *, transitions, decision_due, today) -> Status:
+def _settlement(claim, *, transitions, decision_due, today, route: str = "") -> Status:
+    amount = euro(claim.awarded_amount)
+    if route == "money":
+        meaning = _("Wij betalen u %(amount)s. Wij maken het geld over op uw bankrekening.") % {"amount": amount}
+    elif route == "middle":
+        meaning = _("Wij hebben u %(amount)s toegekend. U mag kiezen: wij maken het geld over, of wij laten de "
+                    "schade herstellen. Uw zaakbegeleider bespreekt het met u.") % {"amount": amount}
+    elif route == "repair":
+        meaning = _("Wij hebben u %(amount)s toegekend. Dat geld is voor het herstel van uw huis: door een "
+                    "aannemer, of met een bouwdepot. Een bouwdepot is geld dat apart staat voor het herstel. "
+                    "Uw zaakbegeleider bespreekt het met u.") % {"amount": amount}
+    else:
+        meaning = _("Wij hebben u %(amount)s toegekend. Wij regelen nu de betaling of het herstel van uw huis.") % {
+            "amount": amount}
+    # Paying the undisputed part does not take away the right to object (only on the page: lists pass no history).
+    action, asked, due = ("", "", None)
+    if transitions and not objection_used(transitions):
+        action, asked, due = _objection_window(claim, today)
     return Status(
         state=claim.status,
         title=_("Wij regelen de uitbetaling of het herstel"),
-        meaning=_("Wij hebben u %(amount)s toegekend. Wij regelen nu de betaling of het herstel van uw huis.")
-        % {"amount": euro(claim.awarded_amount)},
-        next_step=_("U krijgt bericht over de betaling of het herstel."),
+        meaning=meaning,
+        action=action,
+        action_due=due,
+        asked=asked,
+        next_step=_("Is het geld betaald of de schade hersteld? Dan sluiten wij uw melding af. U krijgt daarover "
+                    "bericht."),
         next_when=_("Uw zaakbegeleider houdt u op de hoogte."),
     )
 
 
 def _closed(claim, *, transitions, decision_due, today) -> Status:
+    meaning = _("Wij hebben uw melding helemaal afgehandeld. U hoeft niets meer te doen.")
+    if claim.paid_amount > 0:
+        meaning += " " + _("Wij hebben u %(amount)s betaald.") % {"amount": euro(claim.paid_amount)}
+    meaning += " " + _("Ziet u nieuwe schade? Dan kunt u een nieuwe melding doen.")
     return Status(
         state=claim.status,
         title=_("Uw melding is afgerond"),
-        meaning=_("Wij hebben uw melding helemaal afgehandeld. U hoeft niets meer te doen. Ziet u nieuwe "
-                  "schade? Dan kunt u een nieuwe melding doen."),
+        meaning=meaning,
         final=True,
     )
 
@@ -466,6 +524,9 @@ def event_for(transition: ClaimTransition) -> Event:
     if name == "decide_objection":
         text = _("Wij hebben beslist op uw bezwaar: uw bezwaar is gegrond.") if data.get("well_founded") \
             else _("Wij hebben beslist op uw bezwaar: uw bezwaar is ongegrond.")
+        amount = data.get("awarded_amount")
+        if data.get("well_founded") and amount is not None:
+            text += " " + _("Bedrag: %(amount)s.") % {"amount": euro(amount)}
         return Event(on, text)
     if name == "file_objection" and data.get("late"):
         return Event(on, _("Wij hebben uw bezwaar ontvangen, na de bezwaartermijn."))
@@ -590,3 +651,295 @@ def decision_deadline(claim: Claim, clock: DecisionClock, *, today: dt.date) -> 
         extension_weeks=clock.extension_weeks,
         extension_reason=clock.extension_reason if clock.extension_weeks else "",
     )
+
+
+# --- the decision, the objection and the payment, in plain words ------------------------------------------------
+#
+# What the decision was comes from the history (the `decide` step keeps outcome and amount); how it is paid
+# (the route), per damage item, and the reasoning come from the letter the resident received: its `context`
+# is the snapshot the letter was written from (claims/letters.py), so the page and the letter say the same.
+
+DECIDED_STATES = frozenset({S.DECIDED, S.NOT_ADMISSIBLE, S.OBJECTION, S.SETTLEMENT, S.CLOSED})
+PLAUSIBILITY_TEXTS = {
+    "yes": gettext_lazy("Ja"),
+    "partly": gettext_lazy("Voor een deel"),
+    "no": gettext_lazy("Nee"),
+}
+ROUTE_TEXTS = {
+    "money": gettext_lazy("U krijgt het bedrag in geld. Wij maken het over op uw bankrekening."),
+    "middle": gettext_lazy("U mag kiezen: u krijgt het bedrag in geld op uw bankrekening, of wij laten de schade "
+                           "herstellen door een aannemer."),
+    "repair": gettext_lazy("Uw schade wordt hersteld. Dat doet een aannemer. Of u krijgt een bouwdepot: dat is geld "
+                           "dat apart staat en dat alleen voor het herstel is."),
+}
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    """One damage item of a decision, as the letter lists it."""
+
+    position: str
+    location: str
+    kind: str
+    plausible: str  # caused by mining? "Ja", "Voor een deel (60%)", "Nee"
+    amount: str  # written out: "€ 1.250,00" ("" when the letter names none)
+
+
+@dataclass(frozen=True)
+class DecisionSummary:
+    outcome: str  # granted, partly_granted, rejected, not_admissible
+    total: Decimal
+    headline: str  # "U krijgt € 4.250,00." / "Wij wijzen uw aanvraag af."
+    explanation: str
+    decided_on: dt.date | None
+    route: str = ""
+    route_text: str = ""
+    reasoning: str = ""
+    items: tuple[ItemLine, ...] = ()
+    extras: tuple[tuple[str, str], ...] = ()  # what the total holds besides the items (allowance, interest)
+    letter: Letter | None = None
+
+    @property
+    def total_text(self) -> str:
+        return euro(self.total)
+
+
+@dataclass(frozen=True)
+class ObjectionSummary:
+    received_on: dt.date | None
+    late: bool
+    decision_due: dt.date | None  # while we still decide: the 12-week date (Awb 7:10)
+    received_letter: Letter | None = None
+    decided_on: dt.date | None = None
+    well_founded: bool = False
+    headline: str = ""
+    explanation: str = ""
+    total: Decimal | None = None
+    route: str = ""
+    route_text: str = ""
+    reasoning: str = ""
+    items: tuple[ItemLine, ...] = ()
+    extras: tuple[tuple[str, str], ...] = ()
+    appeal_due: dt.date | None = None  # the last day to go to court (beroep), as the letter says
+    letter: Letter | None = None
+
+    @property
+    def decided(self) -> bool:
+        return self.decided_on is not None
+
+    @property
+    def total_text(self) -> str:
+        return _euro_or_blank(self.total)
+
+
+def _amount(value) -> Decimal | None:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return amount if amount.is_finite() and amount >= 0 else None
+
+
+def _context(letter: Letter | None) -> dict:
+    context = letter.context if letter is not None else None
+    return context if isinstance(context, dict) else {}
+
+
+def _items(context: dict) -> tuple[ItemLine, ...]:
+    lines = []
+    for item in context.get("items") or ():
+        if not isinstance(item, dict):
+            continue
+        plausibility = item.get("plausibility", "")
+        plausible = str(PLAUSIBILITY_TEXTS.get(plausibility, ""))
+        if plausibility == "partly" and item.get("percentage"):
+            plausible = _("Voor een deel (%(percentage)s%%)") % {"percentage": item["percentage"]}
+        kind = item.get("kind", "")
+        lines.append(ItemLine(
+            position=str(item.get("position", "")),
+            location=str(item.get("location", "")),
+            kind=str(DamageKind(kind).label) if kind in DamageKind.values else str(kind or ""),
+            plausible=plausible,
+            amount=_euro_or_blank(_amount(item.get("amount"))),
+        ))
+    return tuple(lines)
+
+
+EXTRA_TEXTS = (
+    ("inspection_allowance", gettext_lazy("Vergoeding voor de schade-opname bij u thuis")),
+    ("statutory_interest", gettext_lazy("Wettelijke rente")),
+    ("other_amount", gettext_lazy("Andere kosten die wij vergoeden")),
+)
+
+
+def _extras(context: dict) -> tuple[tuple[str, str], ...]:
+    """The lines of the total besides the damage items, as the letter lists them: (label, amount written out)."""
+    lines = []
+    for key, label in EXTRA_TEXTS:
+        amount = _amount(context.get(key))
+        if amount:
+            lines.append((str(label), euro(amount)))
+    return tuple(lines)
+
+
+def _euro_or_blank(amount: Decimal | None) -> str:
+    return euro(amount) if amount is not None else ""
+
+
+def _iso_date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+
+
+def _route_text(route: str, total: Decimal | None) -> str:
+    return str(ROUTE_TEXTS[route]) if route in ROUTE_TEXTS and total else ""
+
+
+def _on(transition: ClaimTransition | None) -> dt.date | None:
+    return timezone.localtime(transition.created_at).date() if transition is not None else None
+
+
+def _last_of(transitions: Sequence[ClaimTransition], names) -> ClaimTransition | None:
+    return next((t for t in reversed(transitions) if t.name in names), None)
+
+
+def _first_decision_words(outcome: str, total: Decimal) -> tuple[str, str]:
+    if outcome == Outcome.GRANTED:
+        return (_("U krijgt %(amount)s.") % {"amount": euro(total)},
+                _("Wij kennen uw aanvraag toe. Per schade staat hieronder wat u krijgt."))
+    if outcome == Outcome.PARTLY_GRANTED:
+        return (_("U krijgt %(amount)s.") % {"amount": euro(total)},
+                _("Wij kennen een deel van uw aanvraag toe. Niet alle schade komt volgens ons door de mijnbouw. "
+                  "Per schade staat hieronder wat u krijgt."))
+    if outcome == Outcome.NOT_ADMISSIBLE:
+        return (_("Wij behandelen uw aanvraag niet."),
+                _("U krijgt geen vergoeding. De reden staat in de brief met het besluit."))
+    return (_("Wij wijzen uw aanvraag af."),
+            _("U krijgt geen vergoeding. Waarom niet, leest u in de brief met het besluit."))
+
+
+def decision_summary(claim: Claim, *, transitions: Sequence[ClaimTransition],
+                     letter: Letter | None = None) -> DecisionSummary | None:
+    """The first decision on the application (or the not-admissible decision), while it is the current one.
+    `letter` is the newest decision (or not-admissible) letter; its context adds route, items and reasoning."""
+    if claim.status not in DECIDED_STATES:
+        return None
+    step = _last_of(transitions, ("decide", "declare_not_admissible"))
+    if step is None and claim.decided_at is None:
+        return None
+    data = (step.data or {}) if step is not None else {}
+    if step is not None and step.name == "declare_not_admissible":
+        outcome, total = Outcome.NOT_ADMISSIBLE, Decimal("0.00")
+    else:
+        outcome = data.get("outcome") or claim.outcome
+        total = _amount(data.get("awarded_amount"))
+        if total is None:  # no amount in the history: the claim's own, unless an objection changed it since
+            total = claim.awarded_amount
+    context = _context(letter)
+    route = str(context.get("route") or "")
+    headline, explanation = _first_decision_words(outcome, total)
+    reasoning = str(context.get("reasoning") or "")
+    if not reasoning and step is not None and step.name in RESIDENT_FACING_REASONS:
+        reasoning = step.reason
+    return DecisionSummary(
+        outcome=outcome, total=total, headline=headline, explanation=explanation,
+        decided_on=_on(step) or (timezone.localtime(claim.decided_at).date() if claim.decided_at else None),
+        route=route, route_text=_route_text(route, total), reasoning=reasoning, items=_items(context),
+        extras=_extras(context), letter=letter,
+    )
+
+
+def objection_summary(claim: Claim, *, transitions: Sequence[ClaimTransition], received_letter: Letter | None = None,
+                      letter: Letter | None = None) -> ObjectionSummary | None:
+    """The resident's objection to the current decision: received when, decided by when, and once decided the
+    outcome (from the `decide_objection` step) with route, items and reasoning from the letter."""
+    if claim.status not in DECIDED_STATES or not objection_used(transitions):
+        return None
+    filed = _last(transitions, "file_objection")
+    decided = next((t for t in reversed(transitions) if t.name == "decide_objection"
+                    and (t.created_at, t.pk) > (filed.created_at, filed.pk)), None)
+    summary = ObjectionSummary(
+        received_on=_on(filed),
+        late=bool((filed.data or {}).get("late")),
+        decision_due=claim.objection_decision_due if decided is None else None,
+        received_letter=received_letter,
+    )
+    if decided is None:
+        return summary
+    data = decided.data or {}
+    well_founded = bool(data.get("well_founded"))
+    context = _context(letter)
+    # The amount that counts now: a well-founded objection may set a new one; else the decision's stays.
+    total = _amount(data.get("awarded_amount")) if well_founded else None
+    if total is None:
+        total = _amount(context.get("total")) if well_founded else None
+    if total is None:
+        total = claim.awarded_amount
+    if well_founded:
+        headline = _("Uw bezwaar is gegrond. Wij hebben ons besluit veranderd.")
+        explanation = (_("U krijgt nu %(amount)s.") % {"amount": euro(total)}) if total \
+            else _("U krijgt geen vergoeding.")
+    else:
+        headline = _("Uw bezwaar is ongegrond. Ons besluit blijft zoals het was.")
+        explanation = (_("U krijgt %(amount)s, zoals in ons besluit stond.") % {"amount": euro(total)}) if total \
+            else _("U krijgt geen vergoeding.")
+    route = str(context.get("route") or "")
+    return ObjectionSummary(
+        received_on=summary.received_on, late=summary.late, decision_due=None, received_letter=received_letter,
+        decided_on=_on(decided), well_founded=well_founded, headline=headline, explanation=explanation,
+        total=total, route=route, route_text=_route_text(route, total),
+        reasoning=str(context.get("reasoning") or ""), items=_items(context), extras=_extras(context),
+        appeal_due=_iso_date(context.get("appeal_due_on")), letter=letter,
+    )
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    """A payment as the resident sees it. `iban` is the full number only for an owner (DESIGN.md: IBANs are
+    shown only to finance and the owner); a representative sees it masked."""
+
+    paid: bool
+    title: str
+    text: str
+    amount: Decimal
+    paid_on: dt.date | None
+    iban: str
+    masked: bool
+    account_holder: str
+    paid_total: str = ""  # what the claim has been paid in all, written out ("" when nothing yet)
+
+    @property
+    def amount_text(self) -> str:
+        return euro(self.amount)
+
+
+def payment_view(payment: Payment, *, owner: bool, paid_amount: Decimal = Decimal("0.00")) -> PaymentView:
+    """`paid_amount`: what the claim has been paid in all (Claim.paid_amount)."""
+    paid = payment.status == Payment.Status.PAID
+    paid_on = timezone.localtime(payment.paid_at).date() if paid and payment.paid_at else None
+    amount = euro(payment.amount)
+    if paid:
+        title = (_("Betaald op %(date)s") % {"date": long_date(paid_on)}) if paid_on else _("Betaald")
+        text = _("Wij hebben %(amount)s overgemaakt. Het kan een paar dagen duren voordat u het geld op uw "
+                 "rekening ziet.") % {"amount": amount}
+    elif payment.status == Payment.Status.EXPORTED:
+        title = _("Wordt betaald")
+        text = _("Wij hebben de betaling van %(amount)s naar de bank gestuurd. U krijgt een brief als het geld "
+                 "is overgemaakt.") % {"amount": amount}
+    else:
+        title = _("Wordt betaald")
+        text = _("Wij bereiden de betaling van %(amount)s voor. U krijgt een brief als het geld is "
+                 "overgemaakt.") % {"amount": amount}
+    return PaymentView(
+        paid=paid, title=title, text=text, amount=payment.amount, paid_on=paid_on,
+        iban=_grouped(payment.iban) if owner else payment.iban_masked, masked=not owner,
+        account_holder=payment.account_holder if owner else "",
+        paid_total=euro(paid_amount) if paid_amount > 0 else "",
+    )
+
+
+def _grouped(iban: str) -> str:
+    compact = "".join(iban.split()).upper()
+    return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))

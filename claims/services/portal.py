@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from .. import roles
 from ..contacts import stand_in
 from ..errors import FORBIDDEN, NOT_NOW, TransitionForbidden, TransitionRefused
-from ..models import Claim, Document, Inspection, Letter, Message
+from ..models import Claim, ClaimTransition, Document, Inspection, Letter, Message, Payment
 from ..outbox import queue_email
 from ..permissions import is_party
 from ..progress import long_date
+from ..progress import objection_used as progress_objection_used
 from ..states import State
 from ..timeutil import local_date, today
 from ..uploads import UploadRefused, clean_display_name, store_upload
@@ -249,8 +250,52 @@ def response_submit(*, claim: Claim, actor, body: str, documents: Sequence[Docum
     return _message(claim, actor, Message.Kind.RESPONSE, _with_attachments(body, documents))
 
 
+# A decision the resident can object to: the decision on the application (also while the award is being paid
+# or repaired: claims.models.Claim.file_objection), or the decision not to consider the application.
+OBJECTION_STATES = (State.DECIDED, State.NOT_ADMISSIBLE, State.SETTLEMENT)
+
+
+OBJECTION_USED = gettext_lazy(
+    "U hebt al bezwaar gemaakt tegen dit besluit, en wij hebben daarop beslist. Bent u het niet eens met onze "
+    "beslissing op uw bezwaar? Dan kunt u naar de rechter. Dat heet beroep. Hoe dat gaat, staat in de brief met "
+    "onze beslissing.")
+
+
 def objection_late(claim: Claim) -> bool:
     return claim.objection_due is not None and today() > claim.objection_due
+
+
+def objection_used(claim: Claim, transitions: Sequence[ClaimTransition] | None = None) -> bool:
+    """The resident already objected to the current decision (see progress.objection_used). Given the claim's
+    transitions (oldest first) it asks nothing of the database."""
+    if transitions is None:
+        transitions = list(claim.transitions.filter(name__in=("decide", "declare_not_admissible", "file_objection"))
+                           .order_by("created_at", "pk"))
+    return progress_objection_used(transitions)
+
+
+def objection_open(claim: Claim, transitions: Sequence[ClaimTransition] | None = None) -> bool:
+    """An objection can be filed now (late ones too, with the reason they are late)."""
+    return claim.status in OBJECTION_STATES and not objection_used(claim, transitions)
+
+
+def ensure_objection_open(claim: Claim) -> None:
+    if claim.status in OBJECTION_STATES and objection_used(claim):
+        raise TransitionRefused(OBJECTION_USED, code="objection_twice")
+
+
+def is_owner(user, claim: Claim) -> bool:
+    """The applicant or a co-owner themselves (not a representative): who may see the full IBAN."""
+    person = getattr(user, "person", None) if user is not None and user.is_authenticated else None
+    if person is None:
+        return False
+    return claim.applicant_id == person.pk or claim.co_applicants.filter(pk=person.pk).exists()
+
+
+def current_payment(claim: Claim) -> Payment | None:
+    """The live payment of the claim (one at most: a cancelled one does not count)."""
+    return (claim.payments.exclude(status=Payment.Status.CANCELLED)
+            .order_by("-created_at", "-pk").first())
 
 
 @transaction.atomic
@@ -259,6 +304,7 @@ def objection_file(*, claim: Claim, actor, grounds: str, late_excuse: str = "",
     """An objection (bezwaar) to a decision; after the window only with the reason it is late (Awb 6:11)."""
     grounds = message_text(grounds, _("Schrijf op waarom u het niet eens bent met het besluit."))
     late_excuse = (late_excuse or "").strip()[:MAX_TEXT]
+    ensure_objection_open(claim)
     claim = claim_transition(claim=claim, name="file_objection", actor=actor, reason=grounds,
                              late_excuse=late_excuse)
     body = grounds

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from .. import roles
-from ..models import Claim, Document, DocumentKind
+from ..models import Claim, Document, DocumentKind, LetterKind
 from ..selectors import ROLE_FILTERS, claims_visible_to
 from ..states import State
 from ..uploads import document_response
@@ -18,8 +18,12 @@ ADVICE_RELEASED_STATES = frozenset({
     State.RESPONSE_PERIOD, State.COMMISSION_REVIEW, State.DECISION_PENDING, State.DECIDED, State.OBJECTION,
     State.SETTLEMENT, State.CLOSED,
 })
-# Staff who see every document of the claims they see. The expert sees only part of them (below).
-ALL_DOCUMENT_ROLES = roles.STAFF_ROLES - {roles.EXPERT}
+# Staff who see every document of the claims they see (the commission and the decision maker read the whole
+# dossier). The expert and finance see only part of them (below).
+ALL_DOCUMENT_ROLES = roles.STAFF_ROLES - {roles.EXPERT, roles.FINANCE}
+# Finance pays (DESIGN.md: decided claims' payment data only): the letters that set or confirm the amount and
+# the route, and the payment letter. Not the photos, papers, reports or the resident's own letters and messages.
+FINANCE_LETTER_KINDS = (LetterKind.DECISION, LetterKind.OBJECTION_DECISION, LetterKind.PAYMENT)
 
 
 def advice_report_released(claim: Claim) -> bool:
@@ -28,7 +32,8 @@ def advice_report_released(claim: Claim) -> bool:
 
 
 def resident_documents_rule() -> Q:
-    """What a resident may download: what residents sent in, papers scanned at the desk, letters, and the
+    """What a resident may download: what residents sent in, papers scanned at the desk, letters (all of them are
+    written to the resident: the decision, the objection letters and the payment letter too), and the
     advice report once it was sent to them. Never the expert's or staff's working files (the portal's
     document list, claims/views/portal.py, shows the same)."""
     released = sorted(ADVICE_RELEASED_STATES)
@@ -43,6 +48,11 @@ def expert_documents_rule(user) -> Q:
     """The assigned expert: the claim's photos (theirs and the resident's) and what they uploaded themselves;
     no letters, scans or other papers (they hold personal and financial data the inspection does not need)."""
     return Q(claim__expert=user) & (Q(kind=DocumentKind.PHOTO) | Q(uploaded_by=user))
+
+
+def finance_documents_rule(user) -> Q:
+    return (Q(claim__in=_claims_as(user, frozenset({roles.FINANCE})))
+            & Q(kind=DocumentKind.LETTER, letter_kind__in=FINANCE_LETTER_KINDS))
 
 
 def _claims_as(user, held: frozenset[str]) -> QuerySet[Claim]:
@@ -63,6 +73,8 @@ def documents_visible_to(user) -> QuerySet[Document]:
         rule |= Q(claim__in=_claims_as(user, held & ALL_DOCUMENT_ROLES))
     if roles.EXPERT in held:
         rule |= expert_documents_rule(user)
+    if roles.FINANCE in held:
+        rule |= finance_documents_rule(user)
     if roles.RESIDENT in held:
         rule |= Q(claim__in=_claims_as(user, frozenset({roles.RESIDENT}))) & resident_documents_rule()
     return documents.filter(rule)

@@ -34,11 +34,11 @@ from ..forms.portal import (
     WithdrawForm,
 )
 from ..letter_content import general_phone
-from ..models import Claim, DocumentKind, Inspection, Letter
+from ..models import Claim, DocumentKind, Inspection, Letter, LetterKind
 from ..permissions import is_party, may_fire
 from ..selectors import claims_as_resident
 from ..services import portal as service
-from ..states import DECISION_STATES, WITHDRAWABLE_STATES, State
+from ..states import WITHDRAWABLE_STATES, State
 from ..timeutil import local_date, today
 from .documents import advice_report_released
 
@@ -77,6 +77,8 @@ def appointment_of(claim: Claim, inspection: Inspection | None) -> Inspection | 
 
 
 _UNKNOWN = object()
+# A payment can exist once money is awarded; it stays on the page after the claim is closed.
+PAYMENT_STATES = frozenset({State.DECIDED, State.OBJECTION, State.SETTLEMENT, State.CLOSED})
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,8 @@ class Actions:
         return self.answer or self.response or self.objection or self.withdraw
 
 
-def open_actions(user, claim: Claim, *, inspection=_UNKNOWN) -> Actions:
+def open_actions(user, claim: Claim, *, inspection=_UNKNOWN, transitions=None) -> Actions:
+    """`transitions` (the claim's, oldest first) saves a query when the caller has them already."""
     state = claim.status
     party = state != State.DRAFT and is_party(user, claim)
     expert_objection = False
@@ -108,7 +111,8 @@ def open_actions(user, claim: Claim, *, inspection=_UNKNOWN) -> Actions:
     return Actions(
         answer=state == State.INFO_REQUESTED and may_fire(user, "receive_info", claim),
         response=party and service.response_open(claim),
-        objection=state in DECISION_STATES and may_fire(user, "file_objection", claim),
+        objection=(state in service.OBJECTION_STATES and may_fire(user, "file_objection", claim)
+                   and service.objection_open(claim, transitions)),
         objection_late=service.objection_late(claim),
         withdraw=state in WITHDRAWABLE_STATES and may_fire(user, "withdraw", claim),
         callback=party,
@@ -163,11 +167,11 @@ def portal(request):
 
 # --- one claim ---------------------------------------------------------------------------------------------
 
-def _inspection_context(request, claim: Claim) -> dict:
+def _inspection_context(request, claim: Claim, transitions) -> dict:
     """The visit (expert, when, where) and the resident's right to object to the expert."""
     if not service.in_inspection(claim):
         return {"current_inspection": None, "inspection": None, "appointment": None, "expert_objection": None,
-                "actions": open_actions(request.user, claim, inspection=None)}
+                "actions": open_actions(request.user, claim, inspection=None, transitions=transitions)}
     inspection = service.current_inspection(claim)
     shown = inspection if inspection is not None and inspection.status in service.EXPERT_OBJECTION_STATES else None
     objection = service.expert_objection_of(shown) if shown is not None else None
@@ -179,7 +183,33 @@ def _inspection_context(request, claim: Claim) -> dict:
         "appointment": appointment_of(claim, inspection),
         "expert_objection": objection,
         "expert_objection_on": local_date(objection.created_at) if objection else None,
-        "actions": open_actions(request.user, claim, inspection=inspection),
+        "actions": open_actions(request.user, claim, inspection=inspection, transitions=transitions),
+    }
+
+
+def _newest(letters, *kinds) -> Letter | None:
+    """The newest letter of these kinds (the list is oldest first)."""
+    return next((letter for letter in reversed(letters) if letter.kind in kinds), None)
+
+
+def _decision_context(request, claim: Claim, transitions, letters) -> dict:
+    """The decision in a summary box with its letter, the objection and what became of it, and the payment.
+    Only claims rows: the decision's route and items come from the letter's context, not from casework."""
+    decision = progress.decision_summary(
+        claim, transitions=transitions, letter=_newest(letters, LetterKind.DECISION, LetterKind.NOT_ADMISSIBLE))
+    objection = progress.objection_summary(
+        claim, transitions=transitions, received_letter=_newest(letters, LetterKind.OBJECTION_RECEIVED),
+        letter=_newest(letters, LetterKind.OBJECTION_DECISION))
+    payment = service.current_payment(claim) if claim.status in PAYMENT_STATES else None
+    return {
+        "decision": decision,
+        "objection": objection,
+        "payment": progress.payment_view(payment, owner=service.is_owner(request.user, claim),
+                                         paid_amount=claim.paid_amount) if payment else None,
+        "payment_letter": _newest(letters, LetterKind.PAYMENT),
+        # The route of the decision that counts now: after a well-founded objection, the new one.
+        "route": ((objection.route if objection and objection.decided and objection.well_founded else "")
+                  or (decision.route if decision else "")),
     }
 
 
@@ -188,13 +218,15 @@ def _claim_context(request, claim: Claim) -> dict:
     transitions = list(claim.transitions.all())
     clock = decision_clock(claim.clock_events.all(), as_of=day)
     letters = list(claim.letters.select_related("document").order_by("created_at", "pk"))
-    visit = _inspection_context(request, claim)
+    visit = _inspection_context(request, claim, transitions)
+    decided = _decision_context(request, claim, transitions, letters)
     documents = list(resident_documents(claim))
     return {
         **visit,
+        **decided,
         "claim": claim,
         "status": progress.status(claim, transitions=transitions, clock=clock, today=day,
-                                  inspection=visit["current_inspection"]),
+                                  inspection=visit["current_inspection"], route=decided["route"]),
         "steps": progress.timeline(claim, transitions),
         "deadline": progress.decision_deadline(claim, clock, today=day),
         "outcome": progress.outcome_text(claim),
@@ -319,6 +351,9 @@ def portal_objection(request, reference: str):
     claim = _claim(request, reference)
     actions = open_actions(request.user, claim)
     if not actions.objection:
+        if claim.status in service.OBJECTION_STATES and service.objection_used(claim):
+            messages.info(request, service.OBJECTION_USED)  # the next step is the court, not a second objection
+            return _to_claim(claim)
         return _not_now(request, claim)
     kept_from = claim.documents.filter(uploaded_by=request.user, kind=DocumentKind.OBJECTION)
     form = ObjectionForm(_posted(request), _uploaded(request), kept_from=kept_from, late=actions.objection_late)
