@@ -3,7 +3,9 @@
     python bench/letter_rendering.py [--count 20] [--kinds receipt,appointment,...]
 
 Every letter kind that has a template is measured (the receipt also against bare WeasyPrint); kinds whose
-step the demo claim has not reached get their facts from a plausible snapshot (see SAMPLE_FACTS).
+step the demo claim has not reached get their facts from a plausible snapshot (see sample_facts): the
+decision letter, for instance, with three damage items (yes, partly 60%, no), as the decision service gives
+them. `--kinds decision` gives the figure for the decision letter alone.
 
 Uses DATABASE_URL if set (it must be migrated); otherwise a throwaway SQLite database in a temporary
 directory, migrated first. The demo claim and its letters are made in a transaction that is rolled back,
@@ -90,7 +92,34 @@ def sample_facts(kind: str) -> dict:
         LetterKind.EXTENSION: {"previous_due_on": today + dt.timedelta(weeks=8),
                                "decision_due_on": today + dt.timedelta(weeks=16), "extension_weeks": 8,
                                "reason": "De deskundige moet de fundering nog een keer bekijken."},
+        # As the decision service gives them: three damage items, one of each outcome.
+        LetterKind.DECISION: {"decision_id": 1, "outcome": "partly_granted", "total": "4250.00", "route": "money",
+                              "reasoning": DECISION_REASONING, "objection_due_on": today + dt.timedelta(weeks=6),
+                              "items": DECISION_ITEMS},
+        LetterKind.OBJECTION_RECEIVED: {"received_on": today, "late": False, "decided_on": today,
+                                        "objection_decision_due_on": today + dt.timedelta(weeks=18)},
+        LetterKind.OBJECTION_DECISION: {"decision_id": 2, "outcome": "well_founded", "total": "5500.00",
+                                        "route": "money", "previous_total": "4250.00",
+                                        "reasoning": "Uit nieuwe foto's blijkt dat de hele verzakking door de "
+                                                     "mijnbouw komt.",
+                                        "items": [*DECISION_ITEMS[:1], {**DECISION_ITEMS[1], "plausibility": "yes",
+                                                                        "percentage": None, "amount": "3000.00"},
+                                                  DECISION_ITEMS[2]]},
+        LetterKind.PAYMENT: {"payment_id": 0, "amount": "4250.00", "iban_masked": "NL91 **** **** 4300",
+                             "paid_on": today},
     }.get(kind, {})
+
+
+DECISION_REASONING = ("De deskundige en de commissie vinden het aannemelijk dat de scheuren door de mijnbouw "
+                      "komen. De verzakking van de keukenvloer komt voor een deel door de oude fundering.")
+DECISION_ITEMS = [
+    {"position": 1, "location": "Woonkamer", "kind": "crack", "plausibility": "yes", "percentage": None,
+     "amount": "2500.00", "reasoning": "De scheur loopt door de draagmuur, zoals bij bodembeweging."},
+    {"position": 2, "location": "Keuken", "kind": "subsidence", "plausibility": "partly", "percentage": 60,
+     "amount": "1750.00", "reasoning": "De vloer is verzakt. Voor 60% komt dat door de mijnbouw."},
+    {"position": 3, "location": "Zolder", "kind": "moisture", "plausibility": "no", "percentage": None,
+     "amount": "0.00", "reasoning": "De vochtplek komt door een lekkend dakraam."},
+]
 
 
 def rendered_kinds() -> list[str]:

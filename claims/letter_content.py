@@ -6,15 +6,16 @@ Convention for snapshot keys: `…_on` holds an ISO date and `…_at` an ISO dat
 turns them back into dates so templates can write them out with the `date` filter."""
 
 import datetime as dt
+import re
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
-from . import deadlines, timeutil
-from .models import Claim, ClaimTransition, ClockEventKind, Inspection, Letter, LetterKind, Person
+from . import deadlines, progress, timeutil
+from .models import Claim, ClaimTransition, ClockEventKind, DamageKind, Inspection, Letter, LetterKind, Payment, Person
 
 ORGANISATION = "Instituut voor Milieu, Mens en Mijnbouw Limburg (I3ML)"
 VISITING_ADDRESS = ("Kloosterweg 22", "6412 CN Heerlen")
@@ -155,6 +156,100 @@ def _extension(claim: Claim, extra: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# --- decisions, objections and payment (issue 5) ----------------------------------------------------------
+
+def _decided_on(claim: Claim) -> dt.date:
+    return timeutil.local_date(claim.decided_at) if claim.decided_at else timeutil.today()
+
+
+def _money(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else Decimal("0.00")
+    except InvalidOperation:
+        return Decimal("0.00")
+
+
+def _amounts(extra: dict[str, Any], total: Any) -> dict[str, Any]:
+    """What the items add up to, and what the total holds besides them (the inspection allowance and
+    statutory interest when the caller names them, else one line "other costs")."""
+    items_total = sum((_money(item.get("amount")) for item in extra.get("items") or []), Decimal("0.00"))
+    named = _money(extra.get("inspection_allowance")) + _money(extra.get("statutory_interest"))
+    other = _money(extra.get("total", total)) - items_total - named
+    return {"items_total": items_total, "other_amount": other if other > 0 else None}
+
+
+def _decision(claim: Claim, extra: dict[str, Any]) -> dict[str, Any]:
+    """The decision on the application. The decision service names the decision, its items and the route;
+    the claim gives what it leaves out (outcome, amount, the last day to object)."""
+    return {
+        "outcome": claim.outcome,
+        "total": claim.awarded_amount,
+        "claimed_amount": claim.claimed_amount if claim.claimed_amount else None,
+        "decided_on": _decided_on(claim),
+        "objection_due_on": claim.objection_due,
+        "objection_weeks": deadlines.terms()["objection_weeks"],
+        **_amounts(extra, claim.awarded_amount),
+    }
+
+
+def _objection_filed(claim: Claim) -> ClaimTransition | None:
+    return _last_transition(claim, "file_objection")
+
+
+def _objection_received(claim: Claim, extra: dict[str, Any]) -> dict[str, Any]:
+    filed = _objection_filed(claim)
+    return {
+        "received_on": timeutil.local_date(filed.created_at) if filed else timeutil.today(),
+        "late": bool(filed and filed.data.get("late")),
+        "against": filed.from_state if filed else "",  # decided, not_admissible or settlement
+        "decided_on": timeutil.local_date(claim.decided_at) if claim.decided_at else None,
+        "objection_due_on": claim.objection_due,
+        "objection_decision_due_on": claim.objection_decision_due,
+        "objection_decision_weeks": deadlines.terms()["objection_decision_weeks"],
+    }
+
+
+def _previous_total(claim: Claim, filed: ClaimTransition | None) -> Decimal | None:
+    """The amount of the decision the objection was against: the last decision before it was filed."""
+    if filed is None:
+        return None
+    earlier = (claim.transitions.filter(name__in=("decide", "decide_objection"), pk__lt=filed.pk,
+                                        data__has_key="awarded_amount").order_by("-pk").first())
+    return _money(earlier.data["awarded_amount"]) if earlier else None
+
+
+def _objection_decision(claim: Claim, extra: dict[str, Any]) -> dict[str, Any]:
+    """The decision on the objection. Against it the resident may go to court (beroep) within the same six
+    weeks as an objection (Awb 6:7, 8:1), counted from the day after this letter."""
+    filed = _objection_filed(claim)
+    decided_on = timeutil.today()
+    return {
+        "total": claim.awarded_amount,
+        "previous_total": _previous_total(claim, filed),
+        "objection_received_on": timeutil.local_date(filed.created_at) if filed else None,
+        "decided_on": decided_on,
+        "appeal_due_on": deadlines.objection_due(decided_on),
+        "appeal_weeks": deadlines.terms()["objection_weeks"],
+        **_amounts(extra, claim.awarded_amount),
+    }
+
+
+def _payment(claim: Claim, extra: dict[str, Any]) -> dict[str, Any]:
+    """The payment service names the payment; what it leaves out is read from the payment itself."""
+    payment = (Payment.objects.filter(claim=claim, pk=extra["payment_id"]).select_related("batch").first()
+               if extra.get("payment_id") else None)
+    if payment is None:
+        return {"paid_on": timeutil.today()}
+    if payment.paid_at:
+        paid_on = timeutil.local_date(payment.paid_at)
+    elif payment.batch_id:
+        paid_on = payment.batch.execution_date
+    else:
+        paid_on = timeutil.today()
+    return {"amount": payment.amount, "iban_masked": payment.iban_masked, "account_holder": payment.account_holder,
+            "paid_on": paid_on}
+
+
 # Each kind's own facts; a kind without a builder gets the common facts only. A builder sees the caller's
 # `extra` (which wins afterwards), e.g. to know which inspection an appointment letter is about.
 BUILDERS: dict[str, Callable[[Claim, dict[str, Any]], dict[str, Any]]] = {
@@ -164,6 +259,10 @@ BUILDERS: dict[str, Callable[[Claim, dict[str, Any]], dict[str, Any]]] = {
     LetterKind.APPOINTMENT: _appointment,
     LetterKind.DRAFT_ADVICE: _draft_advice,
     LetterKind.EXTENSION: _extension,
+    LetterKind.DECISION: _decision,
+    LetterKind.OBJECTION_RECEIVED: _objection_received,
+    LetterKind.OBJECTION_DECISION: _objection_decision,
+    LetterKind.PAYMENT: _payment,
 }
 
 
@@ -209,6 +308,14 @@ def template_context(letter: Letter) -> dict[str, Any]:
     context = {key: _revive(key, value) for key, value in (letter.context or {}).items()}
     if context.get("phone"):
         context["phone"] = context["phone"].replace(" ", "\N{NO-BREAK SPACE}")  # a number never breaks over lines
+    if isinstance(context.get("items"), list):
+        context["items"] = [_item(item) for item in context["items"] if isinstance(item, dict)]
+    if "reasoning" in context:
+        context["reason_summary"] = reason_clause(context.get("reasoning") or "")
+    if "total" in context:
+        context["has_award"] = _money(context["total"]) > 0
+        previous = context.get("previous_total")
+        context["total_changed"] = previous not in (None, "") and _money(previous) != _money(context["total"])
     context.update(
         kind=letter.kind,
         language=letter.language,
@@ -224,3 +331,50 @@ def transition_key(claim: Claim, step: str, kind: str) -> str:
     if transition is None:
         raise ValueError(f"claim {claim.pk} has no {step!r} transition to key a letter on")
     return f"{claim.pk}:{kind}:t{transition.pk}"
+
+
+# --- helpers for the wording ---------------------------------------------------------------------------
+
+def euro(amount: Any) -> str:
+    """An amount as the active language writes it: '€ 4.250,00' in Dutch, '€4,250.00' in English
+    (GLOSSARY.md). In a letter the sign and the figure never break over two lines."""
+    if amount is None or amount == "":
+        return ""
+    return progress.euro(Decimal(str(amount))).replace(" ", "\N{NO-BREAK SPACE}")
+
+
+def _item(item: dict[str, Any]) -> dict[str, Any]:
+    """A damage item of a decision, with its kind as words (translated when the template renders it)."""
+    kind = item.get("kind") or ""
+    return {**item, "kind_label": DamageKind(kind).label if kind in DamageKind.values else kind}
+
+
+# Words a reasoning often opens with; only these lose their capital after "De reden:" (a name keeps it).
+_COMMON_OPENINGS = frozenset({
+    "de", "het", "een", "er", "wij", "we", "u", "uw", "deze", "dit", "die", "dat", "daar", "hier", "op", "in",
+    "bij", "volgens", "na", "voor", "geen", "niet", "alle", "al", "alleen", "ook", "zowel", "uit", "onderzoek",
+    "the", "a", "an", "there", "you", "your", "this", "these", "that", "it", "its", "according", "after", "no",
+    "not", "all", "none", "both", "from", "research", "our",
+})
+
+# A sentence ends at . ! or ? followed by a space and a capital (so "bijv. een" does not end it).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u00C0-\u00DE0-9'\"\u2018\u201C(])")
+
+
+def first_sentence(text: str) -> str:
+    text = " ".join((text or "").split())
+    return _SENTENCE_END.split(text, maxsplit=1)[0] if text else ""
+
+
+def reason_clause(text: str) -> str:
+    """The first sentence of a reasoning, made to follow "De reden:": no end mark, and a small first letter
+    unless the first word is a name or abbreviation ("NAM", "Heerlen"). Not "…, omdat": Dutch puts the verb
+    last after "omdat", and a reasoning is written as main sentences."""
+    sentence = first_sentence(text).rstrip(" .!?")
+    if not sentence:
+        return ""
+    first_word = sentence.split(" ", 1)[0]
+    lower_rest = first_word[1:] == first_word[1:].lower()
+    if lower_rest and first_word.lower() in _COMMON_OPENINGS:
+        return sentence[0].lower() + sentence[1:]
+    return sentence

@@ -173,6 +173,10 @@ def subject(kind: str) -> str:
         LetterKind.APPOINTMENT: _("Afspraak voor de schade-opname bij u thuis"),
         LetterKind.DRAFT_ADVICE: _("Het advies over uw schade is klaar. Wat vindt u ervan?"),
         LetterKind.EXTENSION: _("Wij hebben meer tijd nodig voor ons besluit"),
+        LetterKind.DECISION: _("Ons besluit over uw schademelding"),
+        LetterKind.OBJECTION_RECEIVED: _("Wij hebben uw bezwaar ontvangen"),
+        LetterKind.OBJECTION_DECISION: _("Onze beslissing op uw bezwaar"),
+        LetterKind.PAYMENT: _("Wij hebben uw vergoeding betaald"),
     }
     return str(subjects.get(kind) or _kind_label(kind))
 

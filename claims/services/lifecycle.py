@@ -205,8 +205,11 @@ def claim_file_objection(*, claim: Claim, actor, reason: str = "", late_excuse: 
     claim.objection_decision_due = deadlines.objection_decision_due(
         today() if late or claim.objection_due is None else claim.objection_due
     )
-    return finish(claim, name="file_objection", actor=actor, reason=grounds,
-                  data={"late": late, "late_excuse": late_excuse.strip()})
+    claim = finish(claim, name="file_objection", actor=actor, reason=grounds,
+                   data={"late": late, "late_excuse": late_excuse.strip()})
+    letters.schedule(claim=claim, kind=LetterKind.OBJECTION_RECEIVED,
+                     key=letters.transition_key(claim, "file_objection", LetterKind.OBJECTION_RECEIVED))
+    return claim
 
 
 @transaction.atomic
