@@ -13,6 +13,7 @@ from .. import deadlines, letters, notifications
 from .. import roles as R
 from ..errors import TransitionRefused
 from ..models import Claim, ClockEvent, ClockEventKind, Inspection, LetterKind, Outcome
+from ..progress import objection_used
 from ..states import State
 from ..timeutil import local_date, now, today
 from .steps import begin, finish, require_text
@@ -22,6 +23,10 @@ Cause = ClockEvent.Cause
 User = get_user_model()
 
 REASON_NEEDED = _("Geef een reden op.")
+OBJECTION_USED = _(
+    "U hebt al bezwaar gemaakt tegen dit besluit, en wij hebben daarop beslist. Bent u het niet eens met onze "
+    "beslissing op uw bezwaar? Dan kunt u naar de rechter. Dat heet beroep. Hoe dat gaat, staat in de brief met "
+    "onze beslissing.")
 QUESTION_NEEDED = _("Schrijf op welke informatie u nog nodig hebt.")
 
 
@@ -194,6 +199,10 @@ def claim_decide(*, claim: Claim, actor, reason: str = "", outcome: str = "", aw
 @transaction.atomic
 def claim_file_objection(*, claim: Claim, actor, reason: str = "", late_excuse: str = "") -> Claim:
     claim = begin(claim, name="file_objection", actor=actor)
+    earlier = claim.transitions.filter(name__in=("decide", "declare_not_admissible", "file_objection"))
+    if objection_used(list(earlier.order_by("created_at", "pk"))):
+        # One objection per decision; after the decision on it the next step is the court (beroep).
+        raise TransitionRefused(OBJECTION_USED, code="objection_twice")
     grounds = require_text(reason, _("Schrijf op waarom u het niet eens bent met het besluit."))
     late = claim.objection_due is not None and today() > claim.objection_due
     if late and not late_excuse.strip():

@@ -27,7 +27,7 @@ from ..progress import objection_used as progress_objection_used
 from ..states import State
 from ..timeutil import local_date, today
 from ..uploads import UploadRefused, clean_display_name, store_upload
-from .lifecycle import claim_transition
+from .lifecycle import OBJECTION_USED, claim_transition
 from .steps import lock
 
 MAX_TEXT = 10000
@@ -255,10 +255,6 @@ def response_submit(*, claim: Claim, actor, body: str, documents: Sequence[Docum
 OBJECTION_STATES = (State.DECIDED, State.NOT_ADMISSIBLE, State.SETTLEMENT)
 
 
-OBJECTION_USED = gettext_lazy(
-    "U hebt al bezwaar gemaakt tegen dit besluit, en wij hebben daarop beslist. Bent u het niet eens met onze "
-    "beslissing op uw bezwaar? Dan kunt u naar de rechter. Dat heet beroep. Hoe dat gaat, staat in de brief met "
-    "onze beslissing.")
 
 
 def objection_late(claim: Claim) -> bool:

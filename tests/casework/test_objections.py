@@ -180,16 +180,17 @@ def test_other_steps_and_raw_saves_record_no_objection(cast):
     assert not Objection.objects.exists()
 
 
-def test_a_second_objection_after_a_decision_is_a_new_one(cast):
-    """Objection → unfounded → settlement → objection again: each filing has its own record."""
+def test_after_the_decision_on_the_objection_a_second_objection_is_refused(cast):
+    """Objection → unfounded → settlement: the next step is the court (beroep), not another objection."""
     claim = objection_claim(cast)
     objection_decide(claim=claim, actor=cast.objection_handler, well_founded=False, items=None, reasoning=REASONING)
     claim.refresh_from_db()
     assert claim.status == State.SETTLEMENT
-    claim_transition(claim=claim, name="file_objection", actor=cast.caseworker, reason="Nog een bezwaar.",
-                     late_excuse="Nieuwe feiten.")
-    assert Objection.objects.filter(claim=claim).count() == 2
-    assert Objection.objects.filter(claim=claim, outcome="").get().grounds == "Nog een bezwaar."
+    with pytest.raises(TransitionRefused) as refused:
+        claim_transition(claim=claim, name="file_objection", actor=cast.caseworker, reason="Nog een bezwaar.",
+                         late_excuse="Nieuwe feiten.")
+    assert refused.value.code == "objection_twice"
+    assert Objection.objects.filter(claim=claim).count() == 1
 
 
 # --- the queue: who sees it, four eyes, the 12-week term -------------------------------------------------------
