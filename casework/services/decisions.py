@@ -188,5 +188,8 @@ def decision_make(*, claim: Claim, actor, outcome: str, items: list[dict], reaso
         "reasoning": reasoning,
         "objection_due_on": claim.objection_due.isoformat(),
         "items": letter_items(rows),
+        # Named rows in the letter's table instead of one "other costs" line (none when rejected).
+        "inspection_allowance": money(advice.inspection_allowance if outcome != Outcome.REJECTED else ZERO),
+        "statutory_interest": money(advice.statutory_interest if outcome != Outcome.REJECTED else ZERO),
     })
     return decision

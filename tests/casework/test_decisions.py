@@ -27,7 +27,8 @@ pytestmark = pytest.mark.django_db
 
 D = Decimal
 QUEUE = "/besluiten/"
-LETTER_KEYS = {"decision_id", "outcome", "total", "route", "reasoning", "objection_due_on", "items"}
+LETTER_KEYS = {"decision_id", "outcome", "total", "route", "reasoning", "objection_due_on", "items",
+               "inspection_allowance", "statutory_interest"}
 ITEM_KEYS = {"position", "location", "kind", "plausibility", "percentage", "amount", "reasoning"}
 
 
