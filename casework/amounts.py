@@ -2,14 +2,17 @@
 follows from a total. The thresholds are settings (settings.MIJNSCHADE_AMOUNTS), read at each call, so a
 changed setting (or a test's override) counts at once."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+
+from claims.errors import TransitionRefused
 
 from .models import Route
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+MAX_AMOUNT = Decimal("9999999999.99")  # the amount columns hold 12 digits, two of them cents
 
 
 def cents(value) -> Decimal:
@@ -31,3 +34,27 @@ def route_for(total: Decimal) -> str:
     if total <= cents(amounts["middle_up_to"]):
         return Route.MIDDLE.value
     return Route.REPAIR.value
+
+
+def money(amount) -> str:
+    """An amount as the letters read it: two decimals and a point, '4250.00'."""
+    return f"{cents(amount):.2f}"
+
+
+def typed_amount(value, *, message, code: str = "invalid_amount") -> Decimal:
+    """An amount given to a service: zero or more, in whole cents, that fits the columns; else refused (409)."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError) as error:
+        raise TransitionRefused(message, code=code) from error
+    if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT or amount != amount.quantize(CENT):
+        raise TransitionRefused(message, code=code)
+    return amount.quantize(CENT)
+
+
+def typed_percentage(value, *, message, code: str = "invalid_percentage") -> int:
+    """A whole percentage from 1 to 99 (for "partly"), as an int or its digits; else refused (409)."""
+    text = str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 99:
+        raise TransitionRefused(message, code=code)
+    return int(text)

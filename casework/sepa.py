@@ -10,13 +10,16 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
 CENT = Decimal("0.01")
 MAX_ID = 35  # Max35Text: MsgId, PmtInfId, EndToEndId
 MAX_NAME = 70  # Max70Text: Nm
 MAX_REMITTANCE = 140  # Max140Text: Ustrd
+# The EPC rulebook caps one credit transfer at 999,999,999.99 euro (AT-04); a bigger InstdAmt is refused.
+MAX_AMOUNT = Decimal("999999999.99")
+_ID = re.compile(r"[A-Za-z0-9/\-?:().,'+ ]{1,35}")  # identifiers: the same basic Latin set, no leading '/'
 
 # Letters the EPC set has no room for and that do not decompose to a letter with a mark.
 _SPECIAL = str.maketrans({
@@ -36,9 +39,47 @@ def transliterate(text: str, max_length: int = MAX_NAME) -> str:
     return _SPACES.sub(" ", plain).strip()[:max_length].rstrip()
 
 
+def cents(amount) -> Decimal:
+    """In whole cents, half a cent up (as casework.amounts.cents): the amount of a transfer and of its sum."""
+    return Decimal(str(amount)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def amount_text(amount: Decimal) -> str:
     """Two decimals, a point, no thousands separator: '4250.00'."""
-    return f"{Decimal(amount).quantize(CENT):.2f}"
+    return f"{cents(amount):.2f}"
+
+
+# --- TARGET2 business days ------------------------------------------------------------------------------------
+# A SEPA transfer is carried out on a TARGET2 business day: not on Saturday or Sunday, New Year's Day, Good Friday,
+# Easter Monday, 1 May, Christmas Day or 26 December. A requested execution date on another day is moved to the
+# next business day by the bank anyway; we move it ourselves, so the stored file says the day it really happens.
+
+def _easter(year: int) -> dt.date:
+    """Easter Sunday (Gregorian; the anonymous algorithm of Meeus/Jones/Butcher)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    lw = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * lw) // 433
+    month, day = divmod(h + lw - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def target2_closed(day: dt.date) -> bool:
+    if day.weekday() >= 5:
+        return True
+    easter = _easter(day.year)
+    return (day.month, day.day) in {(1, 1), (5, 1), (12, 25), (12, 26)} or day in {
+        easter - dt.timedelta(days=2), easter + dt.timedelta(days=1)}
+
+
+def business_day_from(day: dt.date) -> dt.date:
+    """The day itself when TARGET2 is open, else the next day it is."""
+    while target2_closed(day):
+        day += dt.timedelta(days=1)
+    return day
 
 
 def message_id(on: dt.date, number: int) -> str:
@@ -67,7 +108,8 @@ class Debtor:
 
 
 def control_sum(transfers: Sequence[Transfer]) -> Decimal:
-    return sum((Decimal(t.amount).quantize(CENT) for t in transfers), Decimal("0.00"))
+    """The sum of the amounts exactly as each InstdAmt writes them, so CtrlSum always equals their sum."""
+    return sum((cents(t.amount) for t in transfers), Decimal("0.00"))
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.Element:
@@ -90,13 +132,19 @@ def build(*, msg_id: str, created_at: dt.datetime, execution_date: dt.date, debt
     """The whole file as text (UTF-8 declared). The caller stores it: a download gives these same bytes."""
     if not transfers:
         raise ValueError("a SEPA file needs at least one transfer")
-    if len(msg_id) > MAX_ID:
-        raise ValueError(f"message id {msg_id!r} is longer than {MAX_ID}")
+    if not _ID.fullmatch(msg_id) or msg_id.startswith("/"):
+        raise ValueError(f"message id {msg_id!r} is not 1 to {MAX_ID} characters of the SEPA set")
     ids = [t.end_to_end_id for t in transfers]
-    if len(set(ids)) != len(ids) or any(len(i) > MAX_ID for i in ids):
-        raise ValueError("end-to-end ids must be unique and at most 35 characters")
-    if any(Decimal(t.amount) <= 0 for t in transfers):
-        raise ValueError("every transfer must be for a positive amount")
+    if len(set(ids)) != len(ids) or not all(_ID.fullmatch(i) and not i.startswith("/") for i in ids):
+        raise ValueError("end-to-end ids must be unique, 1 to 35 characters of the SEPA set")
+    for transfer in transfers:
+        amount = Decimal(transfer.amount)
+        if not amount.is_finite() or amount != cents(amount):
+            raise ValueError("every transfer is in whole cents")
+        if not Decimal("0.01") <= amount <= MAX_AMOUNT:
+            raise ValueError(f"every transfer must be for a positive amount of at most {MAX_AMOUNT} euro")
+        if not transliterate(transfer.name):
+            raise ValueError("every transfer needs the account holder's name in the SEPA set")
     count, total = str(len(transfers)), amount_text(control_sum(transfers))
     debtor_name = transliterate(debtor.name)
 

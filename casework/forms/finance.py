@@ -57,14 +57,15 @@ class PaymentCancelForm(DescribedByMixin, SentOnceForm):
 
 
 def first_execution_day() -> dt.date:
-    """The next working day: the bank needs a day to process the file."""
-    return termijnen.add_working_days(today(), 1)
+    """The next working day on which the banks are open (TARGET2): the bank needs a day to process the file."""
+    return sepa.business_day_from(termijnen.add_working_days(today(), 1))
 
 
 class BatchCreateForm(DescribedByMixin, SentOnceForm):
     execution_date = date_field(
         _("Uitvoerdatum"),
-        help_text=_("De dag waarop de bank het geld overmaakt. Vandaag of later."),
+        help_text=_("De dag waarop de bank het geld overmaakt. Vandaag of later. Zijn de banken die dag dicht "
+                    "(weekend of feestdag), dan wordt het de eerstvolgende dag dat ze open zijn."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -30,6 +30,7 @@ from claims.services.steps import lock
 from claims.states import State
 from claims.timeutil import now, today
 
+from ..amounts import typed_percentage
 from ..models import CommissionAdvice, ItemAdvice, Plausibility, ReviewDeclaration
 
 CENT = Decimal("0.01")
@@ -187,10 +188,9 @@ def _item_amount(item: DamageItem, value) -> Decimal:
 
 
 def _percentage(item: DamageItem, value) -> int:
-    text = str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) else ""
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 99:
-        raise _refuse(item, _("vul bij ‘gedeeltelijk’ een percentage in van 1 tot en met 99."), "percentage_required")
-    return int(text)
+    text = _("vul bij ‘gedeeltelijk’ een percentage in van 1 tot en met 99.")
+    message = f"{_item_label(item)}: {text}"
+    return typed_percentage(value, message=message, code="percentage_required")
 
 
 def _item_advice(item: DamageItem, entry: dict) -> ItemAdvice:

@@ -8,7 +8,7 @@ four eyes: nobody who advised on the claim decides it), checks the amounts, fire
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -23,11 +23,10 @@ from claims.services import claim_transition
 from claims.services.steps import lock, require_text
 from claims.states import State
 
-from ..amounts import ZERO, route_for
+from ..amounts import ZERO, money, route_for, typed_amount, typed_percentage
 from ..models import CommissionAdvice, Decision, DecisionItem, ItemAdvice, Plausibility
 
 OUTCOMES = (Outcome.GRANTED, Outcome.PARTLY_GRANTED, Outcome.REJECTED)
-MAX_AMOUNT = Decimal("1e10")  # the columns hold 12 digits, two of them cents
 
 NO_ADVICE = _("Er is nog geen advies van de commissie. Zonder advies kunt u niet besluiten.")
 REASONING_NEEDED = _("Schrijf de motivering van het besluit.")
@@ -49,11 +48,6 @@ def newest_advice(claim: Claim) -> CommissionAdvice | None:
     return (CommissionAdvice.objects.filter(claim=claim).select_related("member")
             .prefetch_related(Prefetch("items", queryset=items))
             .order_by("-created_at", "-pk").first())
-
-
-def money(amount: Decimal) -> str:
-    """An amount as the letters read it: '4250.00'."""
-    return f"{Decimal(amount):.2f}"
 
 
 @dataclass(frozen=True)
@@ -80,24 +74,11 @@ def letter_items(rows: Iterable[DecidedItem]) -> list[dict[str, Any]]:
 # --- checks ------------------------------------------------------------------------------------------------------
 
 def _amount(value, position: int) -> Decimal:
-    message = AMOUNT_INVALID % {"position": position}
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError) as error:
-        raise TransitionRefused(message, code="invalid_amount") from error
-    if not amount.is_finite() or amount < 0 or amount >= MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
-        raise TransitionRefused(message, code="invalid_amount")
-    return amount.quantize(Decimal("0.01"))
+    return typed_amount(value, message=AMOUNT_INVALID % {"position": position})
 
 
 def _percentage(value, position: int) -> int:
-    try:
-        number = int(value)
-    except (ValueError, TypeError) as error:
-        raise TransitionRefused(PERCENTAGE_NEEDED % {"position": position}, code="invalid_percentage") from error
-    if str(number) != str(value).strip() or not 1 <= number <= 99:
-        raise TransitionRefused(PERCENTAGE_NEEDED % {"position": position}, code="invalid_percentage")
-    return number
+    return typed_percentage(value, message=PERCENTAGE_NEEDED % {"position": position})
 
 
 def decided_items(claim: Claim, items: list[dict], advice: CommissionAdvice) -> list[DecidedItem]:

@@ -13,8 +13,7 @@ the decision objected to (four eyes), with an optional hearing, and decided with
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -34,20 +33,19 @@ from claims.services.steps import lock, require_text
 from claims.states import State
 from claims.timeutil import local_date, now
 
-from ..amounts import cents, route_for
+from ..amounts import cents, money, route_for, typed_amount, typed_percentage
 from ..models import CommissionAdvice, Decision, DecisionItem, ItemAdvice, Note, Objection, Plausibility
 from ..timeline import person_name
+from .decisions import AMOUNT_INVALID as AMOUNT_WRONG
+from .decisions import NO_MEANS_ZERO
+from .decisions import PERCENTAGE_NEEDED as PERCENTAGE_WRONG
+from .decisions import PLAUSIBILITY_INVALID as PLAUSIBILITY_WRONG
+from .decisions import DecidedItem as Line
 
 ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal("9999999999.99")  # max_digits=12, decimal_places=2
 NO_OBJECTION = _("Er staat bij deze zaak geen bezwaar open.")
 OTHER_HANDLER = _("%(name)s behandelt dit bezwaar al.")
 REASONING_NEEDED = _("Schrijf de motivering van de beslissing op bezwaar op.")
-AMOUNT_WRONG = _("Vul bij schadepunt %(position)s een bedrag in van nul of meer, in hele centen.")
-PERCENTAGE_WRONG = _("Vul bij schadepunt %(position)s een percentage in van 1 tot en met 99.")
-PLAUSIBILITY_WRONG = _("Kies bij schadepunt %(position)s of de schade aannemelijk door mijnbouw komt.")
-NO_MEANS_ZERO = _("Schadepunt %(position)s komt niet door mijnbouw. Het bedrag is dan nul.")
 ITEMS_MISMATCH = _("Beslis over elk schadepunt van deze zaak precies één keer.")
 
 
@@ -197,43 +195,11 @@ def objection_hearing(*, claim: Claim, actor, hearing_at: dt.datetime, kind: str
 
 
 def _amount(value, position: int) -> Decimal:
-    message = AMOUNT_WRONG % {"position": position}
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError) as error:
-        raise TransitionRefused(message, code="invalid_amount") from error
-    if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT or amount != amount.quantize(CENT):
-        raise TransitionRefused(message, code="invalid_amount")
-    return amount.quantize(CENT)
+    return typed_amount(value, message=AMOUNT_WRONG % {"position": position})
 
 
 def _percentage(value, position: int) -> int:
-    message = PERCENTAGE_WRONG % {"position": position}
-    try:
-        number = int(str(value).strip())
-    except (ValueError, TypeError) as error:
-        raise TransitionRefused(message, code="invalid_percentage") from error
-    if not 1 <= number <= 99:
-        raise TransitionRefused(message, code="invalid_percentage")
-    return number
-
-
-@dataclass(frozen=True)
-class Line:
-    """What the decision on the objection says about one damage item; percentage and reasoning are for the
-    letter (the DecisionItem keeps plausibility and amount)."""
-
-    damage_item: DamageItem
-    plausibility: str
-    amount: Decimal
-    percentage: int | None = None
-    reasoning: str = ""
-
-    def for_letter(self) -> dict:
-        item = self.damage_item
-        return {"position": item.position, "location": item.location, "kind": item.kind,
-                "plausibility": self.plausibility, "percentage": self.percentage, "amount": f"{self.amount:.2f}",
-                "reasoning": self.reasoning}
+    return typed_percentage(value, message=PERCENTAGE_WRONG % {"position": position})
 
 
 def _advised(advice: CommissionAdvice | None) -> dict[int, ItemAdvice]:
@@ -365,7 +331,7 @@ def objection_decide(*, claim: Claim, actor, well_founded: bool, items: list[dic
                          "decision_id": decision.pk,
                          "outcome": objection.outcome,
                          "reasoning": reasoning,
-                         "total": f"{total:.2f}",
+                         "total": money(total),
                          "route": decision.route,
                          "items": [line.for_letter() for line in lines],
                      })

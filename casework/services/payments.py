@@ -15,6 +15,7 @@ import logging
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -33,6 +34,7 @@ from claims.timeutil import local_date, now, today
 
 from .. import iban as ibans
 from .. import sepa
+from ..amounts import route_for
 from ..models import Decision, Note, Route
 
 log = logging.getLogger(__name__)
@@ -79,15 +81,9 @@ def route_of(claim: Claim) -> str:
     return route_for_amount(claim.awarded_amount)
 
 
-def route_for_amount(amount: Decimal) -> str:
-    limits = settings.MIJNSCHADE_AMOUNTS
-    if amount <= 0:
-        return Route.NONE
-    if amount <= limits["money_up_to"]:
-        return Route.MONEY
-    if amount <= limits["middle_up_to"]:
-        return Route.MIDDLE
-    return Route.REPAIR
+def route_for_amount(amount: Decimal | None) -> str:
+    """The size class of an award (casework.amounts.route_for); nothing awarded is no route."""
+    return route_for(amount) if amount is not None and amount > 0 else Route.NONE.value
 
 
 def newest_route() -> Subquery:
@@ -153,9 +149,8 @@ def payment_record(*, claim: Claim, actor, iban: str, account_holder: str) -> Pa
         raise TransitionRefused(reason, code="not_payable")
     try:
         compact = ibans.validate(iban)
-    except Exception as error:  # ValidationError: its message is the sentence to show
-        message = getattr(error, "messages", [str(error)])[0]
-        raise TransitionRefused(message, code="invalid_iban") from error
+    except ValidationError as error:  # its message is the sentence to show
+        raise TransitionRefused(error.messages[0], code="invalid_iban") from error
     holder = " ".join((account_holder or "").split())
     if not holder:
         raise TransitionRefused(_("Vul de naam in die bij de rekening hoort."), code="holder_required")
@@ -165,10 +160,14 @@ def payment_record(*, claim: Claim, actor, iban: str, account_holder: str) -> Pa
     if not sepa.transliterate(holder):
         raise TransitionRefused(_("Schrijf de naam met gewone letters (a tot z), zoals de bank hem kent."),
                                 code="holder_not_latin")
+    amount = claim.awarded_amount - claim.paid_amount
+    if amount > sepa.MAX_AMOUNT:
+        raise TransitionRefused(_("Dit bedrag is te hoog voor één overboeking. Neem contact op met de coördinator."),
+                                code="amount_too_high")
     try:
         with transaction.atomic():  # the constraint is the last guard; its error must not end the outer block
-            return Payment.objects.create(claim=claim, iban=compact, account_holder=holder,
-                                          amount=claim.awarded_amount - claim.paid_amount, recorded_by=actor)
+            return Payment.objects.create(claim=claim, iban=compact, account_holder=holder, amount=amount,
+                                          recorded_by=actor)
     except IntegrityError as error:
         raise TransitionRefused(_("Voor deze zaak is al een betaling vastgelegd. Een zaak wordt nooit twee keer "
                                   "betaald."), code="already_recorded") from error
@@ -225,18 +224,27 @@ def _next_message_id(on: dt.date) -> str:
 
 
 def end_to_end_id(payment: Payment) -> str:
-    return f"{payment.claim.reference}-{payment.pk}"
+    """Unique per payment, at most 35 characters of the SEPA set: the claim's reference (cut if it is ever longer)
+    and the payment's number, which alone is unique."""
+    number = f"-{payment.pk}"
+    return sepa.transliterate(payment.claim.reference, sepa.MAX_ID - len(number)).replace(" ", "") + number
 
 
 @transaction.atomic
 def batch_create(*, actor, execution_date: dt.date) -> PaymentBatch:
-    """Puts every approved payment that is in no file yet into one new SEPA file, stored as it is built."""
+    """Puts every approved payment that is in no file yet into one new SEPA file, stored as it is built.
+
+    The execution date must be today or later; a day the banks' TARGET2 system is closed (a weekend, New Year,
+    Good Friday, Easter Monday, 1 May, 25 and 26 December) becomes the next day it is open, as the bank would do.
+    Concurrency: one file at a time (an advisory lock), and each payment row is locked and re-checked, so a
+    payment never goes into two files."""
     _finance(actor)
     if execution_date < today():
         raise TransitionRefused(_("De uitvoerdatum ligt in het verleden. Kies vandaag of een latere dag."),
                                 code="date_past")
     if execution_date > today() + dt.timedelta(days=MAX_EXECUTION_DAYS):
         raise TransitionRefused(_("Kies een uitvoerdatum binnen een jaar."), code="date_far")
+    execution_date = sepa.business_day_from(execution_date)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [BATCH_LOCK])
     payments = list(

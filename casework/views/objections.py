@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -219,14 +220,25 @@ def _handle(request, claim: Claim, key: str, form, act, *, done_url: str):
     return redirect(done_url)
 
 
-def _post(view):
-    """POST only, by a decision maker, on a claim they see and may handle (else 404 or 403)."""
+def _post(view=None, *, once_done: bool = False):
+    """POST only, by a decision maker, on a claim they see and may handle (else 404 or 403). With `once_done`, a
+    form sent again after this user decided the objection (the claim has left `objection`, so it is no longer
+    found) goes back to the queue with "sent before" instead of a 404."""
+    if view is None:
+        return lambda func: _post(func, once_done=once_done)
 
     @decision_maker_required
     @never_cache
     @require_POST
     def wrapper(request, reference: str):
-        claim = _claim(request, reference)
+        claim = objections_visible_to(request.user).select_related(
+            "property", "applicant", "caseworker").filter(reference=reference).first()
+        if claim is None:
+            if once_done and Decision.objects.filter(claim__reference=reference, kind=Decision.Kind.OBJECTION,
+                                                     decided_by=request.user).exists():
+                messages.info(request, _("Dit formulier was al verstuurd. Het is één keer verwerkt."))
+                return redirect("casework:objections_queue")
+            raise Http404
         if not may_handle(request.user, claim):
             return _forbidden(request, claim)
         return view(request, claim)
@@ -262,7 +274,7 @@ def objection_hearing_view(request, claim: Claim):
     return _handle(request, claim, "hearing", form, act, done_url=_page_url(claim, "hoorzitting"))
 
 
-@_post
+@_post(once_done=True)
 def objection_decide_view(request, claim: Claim):
     decision = objected_decision(claim)
     items = list(claim.damage_items.order_by("position", "pk"))

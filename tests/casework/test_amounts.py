@@ -41,3 +41,28 @@ def test_amounts_are_counted_in_cents():
     assert cents("10000.004") == Decimal("10000.00")
     assert cents("0.005") == Decimal("0.01")
     assert route_for(Decimal("10000.004")) == Route.MONEY
+
+
+def test_payments_use_the_same_size_classes():
+    from casework.services.payments import route_for_amount
+
+    for total in ("0.00", "0.01", "10000.00", "10000.01", "20000.00", "20000.01"):
+        assert route_for_amount(Decimal(total)) == route_for(Decimal(total))
+    assert route_for_amount(None) == "none"
+
+
+def test_typed_amounts_and_percentages_for_the_services():
+    from casework.amounts import money, typed_amount, typed_percentage
+    from claims.errors import TransitionRefused
+
+    assert typed_amount("1250.5", message="x") == Decimal("1250.50")
+    assert typed_amount(0, message="x") == Decimal("0.00")
+    assert typed_amount(Decimal("9999999999.99"), message="x") == Decimal("9999999999.99")
+    for wrong in ("-0.01", "1.005", "10000000000", "NaN", "Infinity", "", None, "1e3x"):
+        with pytest.raises(TransitionRefused):
+            typed_amount(wrong, message="x")
+    assert typed_percentage("  60 ", message="x") == 60 and typed_percentage(1, message="x") == 1
+    for wrong in (0, 100, "5.0", True, 50.0, "", None, "-5", "٥"):
+        with pytest.raises(TransitionRefused):
+            typed_percentage(wrong, message="x")
+    assert money(Decimal("4250")) == "4250.00" and money(Decimal("0.125")) == "0.13"

@@ -643,3 +643,17 @@ def test_a_paper_objection_through_the_dossier_step_page_is_recorded_once(client
     client.post(url, data)  # sent twice
     objection = Objection.objects.get(claim=claim)
     assert objection.grounds == "Bezwaarschrift per post ontvangen." and objection.late is False
+
+
+def test_the_decide_form_sent_again_after_the_claim_moved_on_says_done_not_404(handler, cast):
+    claim = objection_claim(cast)
+    objection_take(claim=claim, actor=cast.objection_handler)
+    token = token_on(handler.get(claim_url(claim)), "decide")
+    data = decide_post(claim, token=token)
+    assert handler.post(claim_url(claim, "decide"), data).status_code == 302
+    again = handler.post(claim_url(claim, "decide"), data)  # the claim is in settlement now, out of the queue
+    assert again.status_code == 302 and again["Location"] == queue_url()
+    assert Decision.objects.filter(claim=claim, kind=Decision.Kind.OBJECTION).count() == 1
+    # Someone who did not decide it still gets a 404 for a claim that is not in objection.
+    handler.force_login(cast.decision_maker)
+    assert handler.post(claim_url(claim, "decide"), data).status_code == 404

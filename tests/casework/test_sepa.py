@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from casework import iban as ibans
 from casework import sepa
@@ -299,3 +300,81 @@ def test_a_coordinator_may_not_make_a_file(payable):
     with pytest.raises(TransitionForbidden):
         pay.batch_create(actor=UserFactory(role=R.COORDINATOR), execution_date=today())
     assert not PaymentBatch.objects.exists()
+
+
+# --- review: amounts, identifiers, escaping, business days ---------------------------------------------------------
+
+def _one(**overrides):
+    values = {"end_to_end_id": "MS-2026-00001-1", "amount": Decimal("10.00"), "name": "J. Jansen",
+              "iban": "NL91ABNA0417164300", "remittance": "Mijnschade MS-2026-00001"}
+    values.update(overrides)
+    return sepa.Transfer(**values)
+
+
+def _build(*transfers):
+    return sepa.build(msg_id="I3ML-20260420-0001", created_at=dt.datetime(2026, 4, 17, 9, 30),
+                      execution_date=dt.date(2026, 4, 20), debtor=sepa.Debtor(name="I3ML", iban="NL91ABNA0417164300"),
+                      transfers=list(transfers))
+
+
+def test_control_sum_equals_the_sum_of_the_amounts_as_written():
+    transfers = [_one(end_to_end_id=f"E-{n}", amount=Decimal(a)) for n, a in
+                 enumerate(["0.10", "0.20", "1234567.89", "999999999.99"])]
+    root = ET.fromstring(_build(*transfers).encode())
+    written = [Decimal(e.text) for e in root.iterfind(".//p:InstdAmt", NS)]
+    assert all(re.fullmatch(r"\d+\.\d\d", e.text) for e in root.iterfind(".//p:InstdAmt", NS))
+    for ctrl in root.iterfind(".//p:CtrlSum", NS):
+        assert Decimal(ctrl.text) == sum(written) == Decimal("1001234568.18")
+    assert sepa.amount_text(Decimal("0.005")) == "0.01"  # half a cent up, never half-even
+    assert sepa.amount_text(Decimal("2.675")) == "2.68"
+
+
+@pytest.mark.parametrize("transfer", [
+    _one(amount=Decimal("1000000000.00")),  # above the EPC maximum for one transfer
+    _one(amount=Decimal("10.005")),  # not in whole cents
+    _one(end_to_end_id="MS<1>&2"),  # not the SEPA character set
+    _one(end_to_end_id=""),
+    _one(name="李小龍"),  # nothing left of the name in the SEPA set
+])
+def test_build_refuses_what_the_bank_would_refuse(transfer):
+    with pytest.raises(ValueError):
+        _build(transfer)
+
+
+def test_names_and_remittance_are_escaped_and_in_the_sepa_set():
+    xml = _build(_one(name="Bakker & Zn. <B.V.>", remittance="Schade <script>&amp;"))
+    root = ET.fromstring(xml.encode())  # well formed: nothing unescaped went in
+    assert root.find(".//p:Cdtr/p:Nm", NS).text == "Bakker + Zn. B.V."
+    assert "<script>" not in xml and "<B.V.>" not in xml
+    assert len(root.find(".//p:Cdtr/p:Nm", NS).text) <= sepa.MAX_NAME
+
+
+def test_target2_business_days():
+    assert sepa.business_day_from(dt.date(2026, 4, 18)) == dt.date(2026, 4, 20)  # Saturday → Monday
+    assert sepa.business_day_from(dt.date(2026, 4, 3)) == dt.date(2026, 4, 7)  # Good Friday, Easter Monday
+    assert sepa.business_day_from(dt.date(2026, 5, 1)) == dt.date(2026, 5, 4)  # 1 May (a Friday)
+    assert sepa.business_day_from(dt.date(2026, 12, 25)) == dt.date(2026, 12, 28)
+    assert sepa.business_day_from(dt.date(2027, 1, 1)) == dt.date(2027, 1, 4)
+    assert sepa.business_day_from(dt.date(2026, 4, 27)) == dt.date(2026, 4, 27)  # King's Day: banks are open
+    assert sepa._easter(2025) == dt.date(2025, 4, 20) and sepa._easter(2027) == dt.date(2027, 3, 28)
+
+
+@pytest.mark.django_db
+def test_a_file_for_a_weekend_day_is_carried_out_on_the_next_business_day(payable):
+    payable.approve(payable())
+    with frozen(timezone.make_aware(dt.datetime(2026, 4, 17, 10))):  # a Friday
+        batch = pay.batch_create(actor=payable.finance, execution_date=dt.date(2026, 4, 18))
+    assert batch.execution_date == dt.date(2026, 4, 20)
+    root = ET.fromstring(batch.xml.encode())
+    assert root.find(".//p:ReqdExctnDt", NS).text == "2026-04-20"
+
+
+@pytest.mark.django_db
+def test_end_to_end_ids_fit_35_characters_whatever_the_reference(payable):
+    claim = payable()
+    payment = payable.record(claim)
+    payment.claim.reference = "MS-" + "9" * 40
+    payment.pk = 123456789
+    e2e = pay.end_to_end_id(payment)
+    assert len(e2e) <= sepa.MAX_ID and e2e.endswith("-123456789")
+    assert sepa._ID.fullmatch(e2e)
