@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, Prefetch, QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +26,7 @@ from claims import letters
 from claims import roles as R
 from claims.errors import FORBIDDEN, NOT_NOW, TransitionForbidden, TransitionRefused
 from claims.models import Claim, ClaimTransition, DamageItem, LetterKind, Outcome
-from claims.permissions import FOUR_EYES, may_fire
+from claims.permissions import four_eyes_barred, may_fire
 from claims.selectors import claims_visible_to
 from claims.services import claim_transition
 from claims.services.steps import lock, require_text
@@ -62,8 +62,7 @@ def objections_visible_to(user) -> QuerySet[Claim]:
 
 def four_eyes_excluded(user) -> Exists:
     """True for a claim on which this user took a step that bars them from deciding the objection."""
-    earlier = FOUR_EYES["decide_objection"]
-    return Exists(ClaimTransition.objects.filter(claim=OuterRef("pk"), name__in=earlier, actor=user))
+    return four_eyes_barred(user, "decide_objection")
 
 
 def open_objections() -> Prefetch:

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from claims.access import role_required
 from claims.deadlines import decision_clock
 from claims.errors import NOT_NOW, TransitionForbidden, TransitionRefused
 from claims.models import Claim, ClaimTransition, ClockEventKind, DocumentKind, Message, Outcome
-from claims.permissions import may_fire
+from claims.permissions import breaks_four_eyes, four_eyes_barred, may_fire
 from claims.progress import euro
 from claims.selectors import claims_visible_to
 from claims.states import State
@@ -58,7 +58,7 @@ def decision_queue(user) -> QuerySet[Claim]:
         .select_related("property")
         .annotate(advised_at=Subquery(advise.order_by("-created_at", "-pk").values("created_at")[:1]),
                   advised_total=Subquery(advice.values("total")[:1]),
-                  advised_by_me=Exists(advise.filter(actor=user)))
+                  advised_by_me=four_eyes_barred(user, "decide"))
         .order_by("-urgent", F("advised_at").asc(nulls_last=True), "pk")
     )
 
@@ -135,10 +135,6 @@ def decisions_queue(request):
 
 
 # --- one claim ---------------------------------------------------------------------------------------------------
-
-def _advised_by(user, claim: Claim) -> bool:
-    return ClaimTransition.objects.filter(claim=claim, name="advise", actor=user).exists()
-
 
 def forbidden(request, claim: Claim, message):
     return render(request, "casework/decisions/forbidden.html", {"claim": claim, "message": message}, status=403)
@@ -260,6 +256,6 @@ def decision_claim(request, reference: str):
         rows=form.item_rows() if form is not None else [],
         totals=totals_for(form, advice) if form is not None else None,
         may_decide=may_decide,
-        advised_by_me=not may_decide and _advised_by(user, claim),
+        advised_by_me=not may_decide and breaks_four_eyes(user, "decide", claim),
     )
     return render(request, "casework/decisions/claim.html", context, status=status)
