@@ -445,6 +445,21 @@ def test_coordinator_reassigns_a_claim_on_the_team_view_with_a_reason(live_serve
     page.goto(base + f"{dossier_path(urgent)}veiligheidsbezoek/")
     check_page(page, "Veiligheidsbezoek vastleggen")
 
+    # Absences on the team view: the form sent empty comes back with its errors, then one is recorded and listed.
+    page.goto(base + "/werk/team/")
+    absence = form_with(page, "Afwezigheid vastleggen")
+    press(page, "Afwezigheid vastleggen", to=r"/werk/team/afwezigheid/", scope=absence)
+    error_shown(page)
+    axe_check(page)
+    absence = form_with(page, "Afwezigheid vastleggen")
+    absence.get_by_label("Afwezige zaakbegeleider").select_option(label="Els Ramakers")
+    absence.get_by_label("Vervanger").select_option(label="Sanne Hermans")
+    absence.get_by_label("Van", exact=True).fill(work_day(3).isoformat())
+    absence.get_by_label("Tot en met").fill(work_day(8).isoformat())
+    press(page, "Afwezigheid vastleggen", to=r"/werk/team/", scope=absence)
+    expect(page.get_by_role("table", name="Huidige en komende afwezigheid")).to_contain_text("Els Ramakers")
+    axe_check(page)
+
 
 # --- the resident: the appointment, who to call, an objection to the expert -------------------------------------
 
