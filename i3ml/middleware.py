@@ -1,5 +1,6 @@
 """Dutch first: the site speaks Dutch unless the visitor chose English (language switch or their account),
-whatever language their browser happens to ask for."""
+whatever language their browser happens to ask for. The API is different: a system asks for English with
+Accept-Language and gets it; without it, Dutch."""
 
 
 class DutchUnlessChosen:
@@ -7,5 +8,6 @@ class DutchUnlessChosen:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        if not request.path_info.startswith("/api/"):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)

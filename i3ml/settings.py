@@ -34,8 +34,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_fsm",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "claims",
     "casework",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +160,51 @@ CELERY_BEAT_SCHEDULE = {
     "assign-unassigned-claims": {"task": "casework.tasks.assign_unassigned", "schedule": 300.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
+
+# The REST API (issue 6): see api/. Tokens for systems, the session for people; one error shape.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerCallerThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend",
+                                "rest_framework.filters.OrderingFilter"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser",
+                               "rest_framework.parsers.FormParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+}
+MIJNSCHADE_API = {
+    "token_rate": env.str("API_TOKEN_RATE", default="1200/min"),
+    "user_rate": env.str("API_USER_RATE", default="600/min"),
+    "anonymous_rate": env.str("API_ANONYMOUS_RATE", default="60/min"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mijnschade API",
+    "DESCRIPTION": (
+        "Claims for mining damage in South Limburg (I3ML). Everything a person can do in the pages, under the "
+        "same rules. Authenticate with `Authorization: Bearer <key>` (a key from an administrator) or the "
+        "pages' session. Errors have one shape (`Error`); messages are Dutch unless `Accept-Language: en`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {},
+}
 
 CACHES = {
     "default": (

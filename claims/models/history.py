@@ -24,6 +24,20 @@ class AppendOnly(models.Model):
         raise ImmutableRecordError(f"{type(self).__name__} rows are append-only")
 
 
+class CurrentTransactionId(models.Func):
+    """The id of the transaction that writes the row (PostgreSQL), which orders the change feed: a row whose
+    transaction id is below the oldest running transaction can no longer be joined by an earlier one.
+    Elsewhere (SQLite, one writer at a time) 0, and the feed falls back to the row id."""
+
+    output_field = models.BigIntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return "0", []
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return "(pg_current_xact_id()::text::bigint)", []
+
+
 class ClaimTransition(AppendOnly):
     claim = models.ForeignKey("claims.Claim", verbose_name=_("zaak"), on_delete=models.PROTECT,
                               related_name="transitions")
@@ -35,6 +49,7 @@ class ClaimTransition(AppendOnly):
     reason = models.TextField(_("toelichting"), blank=True)
     data = models.JSONField(_("gegevens"), default=dict, blank=True)
     created_at = models.DateTimeField(_("tijdstip"), default=timeutil.now, db_index=True)
+    txid = models.BigIntegerField(_("transactie"), db_default=CurrentTransactionId(), editable=False)
 
     class Meta:
         verbose_name = _("statuswijziging")
@@ -43,6 +58,7 @@ class ClaimTransition(AppendOnly):
         indexes = [
             models.Index(fields=["claim", "created_at"], name="transition_claim_time"),
             models.Index(fields=["claim", "name", "actor"], name="transition_claim_name_actor"),
+            models.Index(fields=["txid", "id"], name="transition_feed"),
         ]
 
     def __str__(self) -> str:
