@@ -62,6 +62,12 @@ def claim_record_default_notice(*, claim: Claim, actor, received_on: dt.date, re
         raise TransitionRefused(_("Een ingebrekestelling kan pas na de uiterste besluitdatum."), code="too_early")
     if received_on > today():
         raise TransitionRefused(_("De datum van ontvangst ligt in de toekomst."), code="future")
+    # One notice per decision term (Awb 4:17): a second one does not start the penalty again. A reopened
+    # claim is a new application with a term of its own, so only notices since the latest start count.
+    started = claim.clock_events.filter(kind=K.START).order_by("-pk").values_list("pk", flat=True).first()
+    if claim.clock_events.filter(kind=K.DEFAULT_NOTICE, pk__gt=started or 0).exists():
+        raise TransitionRefused(_("Deze ingebrekestelling is al vastgelegd. De dwangsom loopt al."),
+                                code="already_noticed")
     ClockEvent.objects.create(claim=claim, kind=K.DEFAULT_NOTICE, on_date=received_on, reason=reason, actor=actor)
     claim.save(update_fields=["decision_due", "clock_suspended", "updated_at"])
     return claim

@@ -915,3 +915,13 @@ def test_property_moved_to_another_municipality_is_cleaned():
     home.municipality = home.town = "Maastricht"
     home.full_clean()
     assert home.in_mining_area is False
+
+
+def test_a_second_notice_of_default_is_refused_and_the_first_stands(due_7_july, people):
+    with timeutil.frozen(_at(D(2026, 7, 13))):
+        claim_record_default_notice(claim=due_7_july, actor=people["caseworker"], received_on=D(2026, 7, 8))
+        with pytest.raises(TransitionRefused) as refused:
+            claim_record_default_notice(claim=due_7_july, actor=people["caseworker"], received_on=D(2026, 7, 10))
+    assert refused.value.code == "already_noticed"
+    assert list(due_7_july.clock_events.filter(kind=K.DEFAULT_NOTICE).values_list("on_date", flat=True)) == [
+        D(2026, 7, 8)]
