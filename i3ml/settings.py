@@ -203,7 +203,12 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_error_responses",
     ],
-    "ENUM_NAME_OVERRIDES": {},
+    # Three models have a `status`; each gets its own enum name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "claims.states.State",
+        "PaymentStatusEnum": "claims.models.payment.Payment.Status",
+        "InspectionStatusEnum": "claims.models.inspection.Inspection.Status",
+    },
 }
 
 CACHES = {

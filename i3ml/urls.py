@@ -8,3 +8,6 @@ urlpatterns = [
     path("", include("casework.urls")),
     path("", include("claims.urls")),
 ]
+
+handler404 = "i3ml.handlers.not_found"
+handler500 = "i3ml.handlers.server_error"
