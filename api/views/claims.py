@@ -1,10 +1,13 @@
 """Claims: the list (filtered, sorted, paged; a fixed number of queries whatever the page size) and one claim
-with the steps the caller may take now. Both start from `claims_visible_to`."""
+with the steps the caller may take now. Both start from `claims_visible_to`. A new claim (POST on the list) is
+made in api/views/create.py."""
 
 import django_filters
 from django.urls import path, re_path
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import generics
 from rest_framework.filters import OrderingFilter
+from rest_framework.parsers import JSONParser
 
 from casework.selectors import overdue_on
 from claims.models import Claim
@@ -14,6 +17,7 @@ from claims.timeutil import today
 
 from ..lookups import REFERENCE, visible_claim
 from ..serializers.claims import ClaimDetailSerializer, ClaimListSerializer
+from .create import create_claim, create_schema
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -43,15 +47,20 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
 
-class ClaimList(generics.ListAPIView):
+@extend_schema_view(post=create_schema)
+class ClaimList(generics.ListCreateAPIView):
     serializer_class = ClaimListSerializer
     filterset_class = ClaimFilter
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
     ordering_fields = ["reference", "submitted_at", "decision_due", "updated_at", "status", "created_at"]
     ordering = ["-created_at", "-id"]
+    parser_classes = [JSONParser]  # a new claim has nested parts: JSON only
 
     def get_queryset(self):
         return claims_visible_to(self.request.user).select_related("property", "applicant", "caseworker", "expert")
+
+    def create(self, request, *args, **kwargs):
+        return create_claim(request)
 
 
 class ClaimDetail(generics.RetrieveAPIView):
