@@ -14,6 +14,7 @@ from .views import (
     objections,
     payments,
     people,
+    report,
     schema,
     transitions,
     work,
@@ -34,6 +35,7 @@ v1 = [
     *objections.urlpatterns,
     *payments.urlpatterns,
     *people.urlpatterns,
+    *report.urlpatterns,
     *events.urlpatterns,
 ]
 

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from claims import roles
-from claims.models import Claim
+from claims.models import Claim, Outcome
 from claims.models.claim import TRANSITION_NAMES
 from claims.permissions import may_fire
 
@@ -21,6 +21,8 @@ class ClaimListSerializer(serializers.ModelSerializer):
     caseworker = StaffRefSerializer(read_only=True, allow_null=True)
     expert = StaffRefSerializer(read_only=True, allow_null=True)
     url = serializers.HyperlinkedIdentityField(view_name="api:claim_detail", lookup_field="reference")
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True,
+                                      help_text="Empty until there is a decision.")
     claimed_amount = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True, allow_null=True)
     awarded_amount = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True, allow_null=True)
     paid_amount = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True, allow_null=True,
