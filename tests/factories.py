@@ -1,5 +1,6 @@
 """Test data: people per role and claims driven to any state through the real services."""
 
+import datetime as dt
 import functools
 import itertools
 from decimal import Decimal
@@ -10,6 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from claims import roles as R
+from claims import timeutil
 from claims.models import DamageItem, Person, Property
 from claims.services import claim_create_draft, claim_transition
 
@@ -138,6 +140,11 @@ class Cast:
             actor = self.actor_for(name)
             if actor == self.caseworker and claim.caseworker_id is None:
                 actor = self.coordinator  # before intake no guide is assigned; the coordinator acts
+        if name == "close" and claim.objection_due is not None and timeutil.today() <= claim.objection_due:
+            # Closing waits for the objection window (Awb 6:7): close on the first day after it.
+            after = dt.datetime.combine(claim.objection_due + dt.timedelta(days=1), dt.time(10))
+            with timeutil.frozen(after):
+                return claim_transition(claim=claim, name=name, actor=actor, **data)
         return claim_transition(claim=claim, name=name, actor=actor, **data)
 
 

@@ -8,6 +8,7 @@ from claims import roles
 from claims.models import Claim, Outcome
 from claims.models.claim import TRANSITION_NAMES
 from claims.permissions import may_fire
+from claims.services.lifecycle import ruled_out
 
 from .common import PersonRefSerializer, PropertyRefSerializer, StaffRefSerializer
 
@@ -60,4 +61,4 @@ class ClaimDetailSerializer(ClaimListSerializer):
     def get_transitions_allowed(self, claim: Claim) -> list[str]:
         user = self.context["request"].user
         possible = [name for name in TRANSITION_NAMES if can_proceed(getattr(claim, name), check_conditions=False)]
-        return [name for name in possible if may_fire(user, name, claim)]
+        return [name for name in possible if may_fire(user, name, claim) and not ruled_out(claim, name)]

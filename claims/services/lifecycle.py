@@ -245,11 +245,27 @@ def claim_start_settlement(*, claim: Claim, actor, reason: str = "") -> Claim:
     return finish(claim, name="start_settlement", actor=actor, reason=reason)
 
 
+def _objected(claim: Claim) -> bool:
+    steps = claim.transitions.filter(name__in=("decide", "declare_not_admissible", "file_objection"))
+    return objection_used(list(steps.order_by("created_at", "pk")))
+
+
+def ruled_out(claim: Claim, name: str) -> bool:
+    """A step the state machine allows but a rule of its service refuses now (closing in the objection window,
+    a second objection): lists of the steps a person may take leave it out."""
+    if name == "close":
+        return claim.objection_due is not None and today() <= claim.objection_due and not _objected(claim)
+    if name == "file_objection":
+        return _objected(claim)
+    return False
+
+
 @transaction.atomic
 def claim_close(*, claim: Claim, actor, reason: str = "") -> Claim:
     claim = begin(claim, name="close", actor=actor)
-    if claim.status == State.DECIDED and claim.objection_due is not None and today() <= claim.objection_due:
-        # Closing would take away the right to object (Awb 6:7): wait until the window has passed.
+    if ruled_out(claim, "close"):
+        # Closing would take away the right to object (Awb 6:7), also while the award is being paid: wait
+        # until the window has passed. After the decision on an objection nothing is left to object to.
         raise TransitionRefused(
             _("De bezwaartermijn loopt nog tot en met %(date)s. Daarna kan de zaak worden afgesloten.")
             % {"date": date_format(claim.objection_due, "l j F Y")},
