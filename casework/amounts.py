@@ -5,6 +5,7 @@ changed setting (or a test's override) counts at once."""
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from claims.errors import TransitionRefused
 
@@ -58,3 +59,9 @@ def typed_percentage(value, *, message, code: str = "invalid_percentage") -> int
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 99:
         raise TransitionRefused(message, code=code)
     return int(text)
+
+
+def ensure_within_columns(total: Decimal) -> None:
+    """Items that are each within bounds can still add up past what an amount column holds."""
+    if total > MAX_AMOUNT:
+        raise TransitionRefused(_("Het totaal is te hoog."), code="invalid_amount")

@@ -179,6 +179,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.exceptions.handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DATETIME_FORMAT": "iso-8601",
+    # \u escapes in JSON: an error message that echoes a lone surrogate a client sent stays valid JSON.
+    "UNICODE_JSON": False,
 }
 MIJNSCHADE_API = {
     "token_rate": env.str("API_TOKEN_RATE", default="1200/min"),
@@ -208,6 +210,11 @@ SPECTACULAR_SETTINGS = {
         "ClaimStatusEnum": "claims.states.State",
         "PaymentStatusEnum": "claims.models.payment.Payment.Status",
         "InspectionStatusEnum": "claims.models.inspection.Inspection.Status",
+        "ClaimOutcomeEnum": "claims.models.Outcome",
+        "DecisionOutcomeEnum": "api.serializers.decisions.OUTCOME_CHOICES",
+        "ObjectionOutcomeEnum": "casework.models.Objection.Outcome",
+        "DamageKindEnum": "claims.models.DamageKind",
+        "DecisionKindEnum": "casework.models.Decision.Kind",
     },
 }
 

@@ -23,7 +23,7 @@ from claims.services import claim_transition
 from claims.services.steps import lock, require_text
 from claims.states import State
 
-from ..amounts import ZERO, money, route_for, typed_amount, typed_percentage
+from ..amounts import ZERO, ensure_within_columns, money, route_for, typed_amount, typed_percentage
 from ..models import CommissionAdvice, Decision, DecisionItem, ItemAdvice, Plausibility
 
 OUTCOMES = (Outcome.GRANTED, Outcome.PARTLY_GRANTED, Outcome.REJECTED)
@@ -147,6 +147,7 @@ def decision_make(*, claim: Claim, actor, outcome: str, items: list[dict], reaso
     if outcome != Outcome.REJECTED and items_total <= ZERO:
         raise TransitionRefused(GRANT_NEEDS_AMOUNT, code="grant_needs_amount")
     total = decision_total(outcome=outcome, items_total=items_total, advice=advice)
+    ensure_within_columns(total)
 
     claim = claim_transition(claim=claim, name="decide", actor=actor, reason=reasoning, outcome=outcome,
                              awarded_amount=total)

@@ -33,7 +33,7 @@ from claims.services.steps import lock, require_text
 from claims.states import State
 from claims.timeutil import local_date, now
 
-from ..amounts import cents, money, route_for, typed_amount, typed_percentage
+from ..amounts import cents, ensure_within_columns, money, route_for, typed_amount, typed_percentage
 from ..models import CommissionAdvice, Decision, DecisionItem, ItemAdvice, Note, Objection, Plausibility
 from ..timeline import person_name
 from .decisions import AMOUNT_INVALID as AMOUNT_WRONG
@@ -302,6 +302,7 @@ def objection_decide(*, claim: Claim, actor, well_founded: bool, items: list[dic
         lines = _new_lines(claim, items, advised)
         items_total = sum((line.amount for line in lines), ZERO)
         total = (items_total + _allowances(advice)) if items_total > ZERO else ZERO
+        ensure_within_columns(total)
         outcome = outcome_for(lines, total)
     else:
         lines = _kept_lines(base, advised)
