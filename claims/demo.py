@@ -787,8 +787,9 @@ class Planner:
                  "Bezwaar gegrond: de schade wordt alsnog (verder) vergoed." if plan.objection_upheld
                  else "Bezwaar ongegrond: het besluit blijft in stand."),
         ]
-        # Settling ends the chance to object (file_objection comes only from decided), so a partial award
-        # waits for the objection window to close; a full one is paid at once.
+        # A partial award is paid after the objection window; a full one at once. Closing ends the right to
+        # object, so a paid claim is closed only once the window has passed (decision + 6 weeks, moved past
+        # days off: 47 days after settling is always later).
         wait = (5, 20) if plan.outcome == Outcome.GRANTED else (43, 50)
         settle = Step("start_settlement", *wait, "finance",
                       "Herstel via een aannemer (bouwdepot)." if plan_award(plan) > 10000
@@ -803,7 +804,7 @@ class Planner:
             return [Step("close", 43, 60, "caseworker", "Bezwaartermijn verstreken zonder bezwaar.")]
         if plan.variant == "objection":
             return objection
-        return [settle, Step("close", 14, 45, "finance", "Bedrag betaald; zaak afgerond.")]
+        return [settle, Step("close", 47, 65, "finance", "Bedrag betaald; zaak afgerond.")]
 
     # flags
 

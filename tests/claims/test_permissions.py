@@ -1,8 +1,12 @@
 """The permission matrix: every role x every transition, on a claim that is theirs and on one that is not."""
 
+import contextlib
+import datetime as dt
+
 import pytest
 
 from claims import roles as R
+from claims import timeutil
 from claims.errors import TransitionForbidden
 from claims.models import ClaimTransition, Recusal
 from tests.factories import Cast, UserFactory, claim_in, resident
@@ -82,6 +86,18 @@ def test_permission_matrix(name, role, own, role_may):
     tie = {R.CASEWORKER: claim.caseworker_id is not None, R.EXPERT: claim.expert_id is not None}.get(role, True)
     expected = role_may and tie and (own or role not in TIED)
     before = ClaimTransition.objects.filter(claim=claim).count()
+    with _when_allowed(claim, name):
+        _try(cast, claim, name, who, expected=expected, before=before)
+
+
+def _when_allowed(claim, name: str):
+    """Closing waits for the objection window (Awb 6:7): it is tried on the first day after it."""
+    if name != "close" or claim.objection_due is None:
+        return contextlib.nullcontext()
+    return timeutil.frozen(dt.datetime.combine(claim.objection_due + dt.timedelta(days=1), dt.time(10)))
+
+
+def _try(cast, claim, name: str, who, *, expected: bool, before: int) -> None:
     if expected:
         claim = cast.fire(claim, name, actor=who)
         assert ClaimTransition.objects.filter(claim=claim).count() == before + 1

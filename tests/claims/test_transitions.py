@@ -27,7 +27,7 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "file_objection": ({"decided", "not_admissible", "settlement"}, "objection"),
     "decide_objection": ({"objection"}, "settlement"),  # the test claim has an award, so: settlement
     "start_settlement": ({"decided"}, "settlement"),
-    "close": ({"settlement"}, "closed"),  # from decided only after the objection window: see below
+    "close": (set(), "closed"),  # from decided and settlement, but only after the objection window: see below
     "withdraw": (OPEN | {"on_hold"}, "withdrawn"),
     "hold": (OPEN, "on_hold"),
     "resume": ({"on_hold"}, "intake"),  # the test claim was held in intake
@@ -83,13 +83,16 @@ def test_resume_returns_to_the_state_hold_left(held_in):
 
 
 @pytest.mark.django_db
-def test_a_decided_claim_closes_only_after_the_objection_window():
+@pytest.mark.parametrize("state", ["decided", "settlement"])
+def test_a_claim_closes_only_after_the_objection_window(state):
+    """Closing ends the right to object (file_objection does not start from closed), also while the award is
+    being paid (Awb 6:7)."""
     import datetime as dt
 
     from claims import timeutil
 
     cast = Cast()
-    claim = claim_in(cast, "decided")
+    claim = claim_in(cast, state)
     with pytest.raises(TransitionRefused) as refused:
         cast.fire(claim, "close")
     assert refused.value.code == "objection_window_open"
