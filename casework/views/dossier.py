@@ -29,6 +29,7 @@ from claims.models.claim import TRANSITION_NAMES
 from claims.permissions import may_fire, may_work_on
 from claims.progress import euro
 from claims.selectors import claims_visible_to
+from claims.services.lifecycle import ruled_out
 from claims.states import FINAL_STATES, OPEN_STATES, State
 from claims.timeutil import local_date, today
 
@@ -83,7 +84,8 @@ def available_steps(user, claim: Claim) -> list[Step]:
     """Exactly the steps this user may take on this claim now: the lifecycle allows it and so do the rules.
     The usual next step comes first as the main button; stopping or turning back comes after."""
     names = [name for name in TRANSITION_NAMES
-             if can_proceed(getattr(claim, name), check_conditions=False) and may_fire(user, name, claim)]
+             if can_proceed(getattr(claim, name), check_conditions=False) and may_fire(user, name, claim)
+             and not ruled_out(claim, name)]
     ordered = [n for n in names if n not in SIDE_STEPS] + [n for n in names if n in SIDE_STEPS]
     return [Step(name, str(TRANSITION_LABELS[name]), primary=(index == 0 and name not in SIDE_STEPS))
             for index, name in enumerate(ordered)]

@@ -152,10 +152,10 @@ GUIDE_STEPS = {
     "advice_draft": {"send_advice", "withdraw", "hold"},
     "response_period": {"revise_advice", "forward_to_commission", "withdraw", "hold"},
     "on_hold": {"resume", "withdraw"},
-    "decided": {"file_objection", "close"},
+    "decided": {"file_objection"},  # closing waits for the objection window: no button during it
 }
 COORDINATOR_ONLY = {"submitted": {"start_intake", "withdraw", "hold"}, "closed": {"reopen"},
-                    "decided": {"file_objection", "close", "start_settlement"}}
+                    "decided": {"file_objection", "start_settlement"}}
 
 
 @pytest.mark.parametrize("state", sorted(GUIDE_STEPS))

@@ -1,6 +1,7 @@
 """Every step and every piece of work from the dossier, through the test client: the form, the happy path
 (PRG back to the dossier), and each way it can go wrong, always with what was typed still there."""
 
+import contextlib
 import datetime as dt
 import re
 
@@ -449,10 +450,13 @@ def test_the_table_covers_every_step():
 def test_every_step_has_a_form_page(client, cast, name):
     claim = claim_in(cast, STATE_FOR_STEP[name])
     client.force_login(UserFactory(is_superuser=True))
-    response = client.get(step_url(claim, name))
-    assert response.status_code == 200
-    assert str(TRANSITION_LABELS[name]) in text_of(response)
-    assert name in buttons_on(client.get(dossier_url(claim)), claim)
+    # Closing waits for the objection window: the button appears on the first day after it.
+    after = claim.objection_due + dt.timedelta(days=1) if name == "close" else None
+    with frozen(dt.datetime.combine(after, dt.time(10))) if after else contextlib.nullcontext():
+        response = client.get(step_url(claim, name))
+        assert response.status_code == 200
+        assert str(TRANSITION_LABELS[name]) in text_of(response)
+        assert name in buttons_on(client.get(dossier_url(claim)), claim)
 
 
 def test_a_decision_through_the_generic_form(client, cast):
