@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from claims import roles as R
-from claims.models import Claim, Document, DocumentKind
+from claims.models import Claim, Document, DocumentKind, LetterKind
 from claims.selectors import ROLE_FILTERS
 from claims.uploads import download_name
 
@@ -58,12 +58,19 @@ class DocumentSerializer(serializers.ModelSerializer):
     damage_item = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True,
                                                      help_text="The damage item a photo belongs to.")
     file = serializers.SerializerMethodField(help_text="Where to download the bytes.")
+    letter_kind = serializers.SerializerMethodField(
+        help_text="For a letter: which letter it is (e.g. decision), whatever its language; null otherwise.")
 
     class Meta:
         model = Document
         fields = ["id", "kind", "kind_label", "title", "name", "content_type", "size", "sha256", "uploaded_at",
-                  "uploaded_by", "damage_item", "file"]
+                  "uploaded_by", "damage_item", "file", "letter_kind"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=LetterKind.choices, allow_null=True))
+    def get_letter_kind(self, document: Document) -> str | None:
+        letter = getattr(document, "letter", None) if document.kind == DocumentKind.LETTER else None
+        return letter.kind if letter is not None else None
 
     def get_name(self, document: Document) -> str:
         return download_name(document)

@@ -57,7 +57,7 @@ NOTHING_OPEN = _("Bij deze melding kunt u nu geen bestanden sturen. Dat kan bij 
 
 
 def documents_of(user, claim: Claim):
-    return (documents_visible_to(user).filter(claim=claim).select_related("uploaded_by")
+    return (documents_visible_to(user).filter(claim=claim).select_related("uploaded_by", "letter")
             .order_by("-created_at", "-pk"))
 
 
