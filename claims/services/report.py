@@ -25,6 +25,7 @@ MAX_PHOTOS_PER_ITEM = 5
 
 NOT_A_DRAFT = _("Deze melding is al verstuurd. U kunt hem hier niet meer wijzigen.")
 NO_PERSON = _("Bij uw account horen nog geen persoonsgegevens. Bel ons, dan helpen wij u verder.")
+REPORT_NOT_DONE = _("Beantwoord eerst alle vragen van het meldformulier. Daarna kunt u de melding versturen.")
 NO_DAMAGE = _("Beschrijf ten minste één schade voordat u verdergaat.")
 ITEM_HAS_PHOTOS = _(
     "Deze schade heeft foto's. Foto's bewaren wij altijd, daarom kunt u deze schade niet verwijderen. "
@@ -289,5 +290,8 @@ def report_save_safety(*, claim: Claim, actor, urgent: bool) -> Claim:
 def report_submit(*, claim: Claim, actor) -> Claim:
     """Step 6: send the report. The `submit` transition starts the decision term and the receipt letter."""
     claim = _editable(claim, actor)
+    if report_resume_step(claim) != "controle":
+        # Every question of the report is asked before it is sent, in the pages and through the API alike.
+        raise TransitionRefused(REPORT_NOT_DONE, code="step_not_reached")
     _save(claim, "controle")
     return claim_transition(claim=claim, name="submit", actor=actor)

@@ -120,8 +120,16 @@ def test_submit_by_the_desk_for_a_draft_it_filed(cast, as_token):
     assert letters(claim, LetterKind.RECEIPT) == 1
 
 
+def test_submit_by_the_resident_waits_for_every_question_of_the_report(cast, as_token):
+    claim = draft_claim(applicant=cast.person)  # damage described, but no step of the report saved
+    refused = fire(as_token(cast.resident, R.RESIDENT), claim, "submit", {"truthful": True})
+    assert (refused.status_code, refused.json()["code"]) == (409, "step_not_reached")
+    unchanged(claim, "draft", 0)
+
+
 def test_submit_by_the_resident_needs_the_statement(cast, as_token):
     claim = draft_claim(applicant=cast.person)
+    Claim.objects.filter(pk=claim.pk).update(report_step="veiligheid")  # every question answered
     client = as_token(cast.resident, R.RESIDENT)
     refused = fire(client, claim, "submit")
     assert refused.status_code == 400
@@ -392,7 +400,9 @@ def test_start_settlement_and_close_by_finance(cast, as_token):
     claim = claim_in(cast, "decided")
     client = as_token(cast.finance, R.FINANCE)
     ok(fire(client, claim, "start_settlement"), "settlement")
-    ok(fire(client, claim, "close", {"reason": "Betaald."}), "closed")
+    # Closing waits for the objection window (Awb 6:7): finance closes on the first day after it.
+    with frozen(dt.datetime.combine(fresh(claim).objection_due + dt.timedelta(days=1), dt.time(10))):
+        ok(fire(client, claim, "close", {"reason": "Betaald."}), "closed")
     assert (last_step(claim).name, last_step(claim).actor) == ("close", cast.finance)
 
 
