@@ -8,6 +8,8 @@
 Messages are in Dutch unless the request asks for English (Accept-Language: en).
 """
 
+import math
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -84,6 +86,12 @@ def handler(exc, context):
         exc = exceptions.NotFound(_("Niet gevonden."))
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(_("U mag dit niet doen."))
+    if isinstance(exc, exceptions.Throttled):
+        # DRF's own text is only half translated; one sentence in the caller's language instead.
+        wait, seconds = exc.wait, max(1, math.ceil(exc.wait or 1))
+        exc = exceptions.Throttled(detail=_(
+            "U hebt te veel verzoeken gestuurd. Probeer het over %(seconds)d seconden opnieuw.") % {"seconds": seconds})
+        exc.wait = wait  # for the Retry-After header
     response = exception_handler(exc, context)
     if response is None:
         return None

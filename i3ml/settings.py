@@ -181,6 +181,8 @@ REST_FRAMEWORK = {
     "DATETIME_FORMAT": "iso-8601",
     # \u escapes in JSON: an error message that echoes a lone surrogate a client sent stays valid JSON.
     "UNICODE_JSON": False,
+    # Behind the reverse proxy: how many proxies' X-Forwarded-For entries to trust for a caller's address.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
 MIJNSCHADE_API = {
     "token_rate": env.str("API_TOKEN_RATE", default="1200/min"),
@@ -215,7 +217,10 @@ SPECTACULAR_SETTINGS = {
         "ObjectionOutcomeEnum": "casework.models.Objection.Outcome",
         "DamageKindEnum": "claims.models.DamageKind",
         "DecisionKindEnum": "casework.models.Decision.Kind",
+        "TransitionNameEnum": "claims.models.claim.TRANSITION_NAMES",
     },
+    # Deep links make every operation a link inside a button (axe: nested-interactive, target-size).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
 }
 
 CACHES = {

@@ -35,3 +35,29 @@ def as_token():
 @pytest.fixture
 def as_session():
     return session_client
+
+
+# Rates far above what any test sends, so a test's calls never meet another test's count; the throttling
+# tests set their own small rates with override_settings, which wins over this.
+GENEROUS = {"token_rate": "100000/min", "user_rate": "100000/min", "anonymous_rate": "100000/min"}
+
+
+@pytest.fixture(autouse=True)
+def _generous_rates(settings):
+    settings.MIJNSCHADE_API = GENEROUS
+    forget_throttle_counts()
+
+
+def forget_throttle_counts() -> None:
+    """The counts live in the cache (Redis in the test run), which the Celery broker may share: only the
+    throttle's own keys are deleted, never the whole database."""
+    from django.core.cache import cache
+
+    client = getattr(cache, "_cache", None)
+    if client is not None and hasattr(client, "get_client"):
+        redis = client.get_client(write=True)
+        keys = list(redis.scan_iter(match="*api-throttle-*"))
+        if keys:
+            redis.delete(*keys)
+    else:
+        cache.clear()  # the in-memory cache of a run without Redis

@@ -20,7 +20,6 @@ from decimal import Decimal
 from functools import cache
 
 import pytest
-from django.core.cache import cache as django_cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.middleware.csrf import _get_new_csrf_string
@@ -62,6 +61,7 @@ from tests.claims.files import samples
 from tests.factories import Cast, UserFactory, claim_in, resident
 
 from . import matrix_cases as M
+from .conftest import forget_throttle_counts
 
 IBAN = "NL91 ABNA 0417 1643 00"
 CALLER_ROLES = {
@@ -219,7 +219,7 @@ class World:
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """Built once; everything it wrote is rolled back after the module."""
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("matrix"))):
-        django_cache.clear()  # this run's throttle counts start at zero (own Redis db)
+        forget_throttle_counts()  # this run's throttle counts start at zero
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
