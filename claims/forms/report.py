@@ -162,7 +162,7 @@ class OwnershipForm(DescribedByMixin, forms.Form):
 class CoOwnerForm(DescribedByMixin, forms.Form):
     name = forms.CharField(label=_("Naam"), max_length=200, required=False,
                            widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    email = forms.EmailField(label=_("E-mailadres"), required=False,
+    email = forms.EmailField(label=_("E-mailadres"), required=False, max_length=254,
                              error_messages={"invalid": _("Vul een e-mailadres in als naam@voorbeeld.nl.")},
                              widget=forms.EmailInput(attrs={"autocomplete": "off"}))
 
@@ -197,7 +197,7 @@ def co_owner_formset(*, data=None, people=()):
 class RepresentativeForm(DescribedByMixin, forms.Form):
     name = forms.CharField(label=_("Naam van uw gemachtigde"), max_length=200, required=False,
                            widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    email = forms.EmailField(label=_("E-mailadres van uw gemachtigde"), required=False,
+    email = forms.EmailField(label=_("E-mailadres van uw gemachtigde"), required=False, max_length=254,
                              error_messages={"invalid": _("Vul een e-mailadres in als naam@voorbeeld.nl.")},
                              widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     phone = forms.CharField(label=_("Telefoonnummer van uw gemachtigde"), max_length=30, required=False,

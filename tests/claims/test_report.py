@@ -554,3 +554,16 @@ def test_resident_without_person_is_told_to_call(client):
     page = client.get(reverse("claims:report_start")).content.decode()
     assert "Bij uw account horen nog geen persoonsgegevens" in page
     assert client.get(reverse("claims:report_new")).url == reverse("claims:report_start")
+
+
+@pytest.mark.parametrize("form_class", ["CoOwnerForm", "RepresentativeForm"])
+def test_an_e_mail_address_longer_than_the_column_is_a_form_error(form_class):
+    """Django's e-mail field accepts 320 characters; the person's column holds 254. Longer is refused by the
+    form (a message), never by the database (a server error)."""
+    from claims.forms import report as report_forms
+
+    address = "a" * 63 + "@" + ("b" * 62 + ".") * 3 + "nl"  # well formed, 255 characters
+    assert len(address) == 255
+    form = getattr(report_forms, form_class)(data={"name": "Anna Janssen", "email": address})
+    assert not form.is_valid()
+    assert "email" in form.errors
