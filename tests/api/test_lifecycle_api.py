@@ -108,6 +108,9 @@ class Api:
     def patch(self, path: str, body, expect: int = 200):
         return self.call("PATCH", path, expect, json=body).json()
 
+    def put(self, path: str, body, expect: int = 200):
+        return self.call("PUT", path, expect, json=body).json()
+
     def claim(self, ref: str) -> dict:
         return self.get(f"/claims/{ref}/")
 
@@ -134,13 +137,14 @@ def wait_for(what: str, check, worker, timeout: float = WAIT):
     pytest.fail(f"{what}: not within {timeout}s\n{worker.log_tail()}")
 
 
-def letter(api: Api, ref: str, title: str, worker) -> dict:
-    """The letter the worker rendered, as it appears in the claim's documents (a letter is a document)."""
+def letter(api: Api, ref: str, letter_kind: str, worker) -> dict:
+    """The letter the worker rendered, as it appears in the claim's documents (a letter is a document), found
+    by its kind whatever the language it was written in."""
     def check():
         documents = api.get(f"/claims/{ref}/documents/", page_size=100)["results"]
-        return next((d for d in documents if d["kind"] == "letter" and d["title"] == f"{title} {ref}"), None)
+        return next((d for d in documents if d["kind"] == "letter" and d["letter_kind"] == letter_kind), None)
 
-    return wait_for(f"the letter ‘{title}’", check, worker)
+    return wait_for(f"the letter ‘{letter_kind}’", check, worker)
 
 
 def download(api: Api, document: dict) -> bytes:
@@ -357,7 +361,7 @@ def test_a_claim_from_a_phone_call_to_closed_through_the_api(live_server, celery
     assert refused["code"] == "objection_window_open"
 
     # 8. The worker renders the decision letter; it is listed and downloaded through /documents/.
-    document = letter(s.guide, ref, "Besluit", worker)
+    document = letter(s.guide, ref, "decision", worker)
     assert document["content_type"] == "application/pdf" and document["uploaded_by"] is None
     text = pdf_text(download(s.guide, document))
     assert ref in text
@@ -394,7 +398,7 @@ def test_a_claim_from_a_phone_call_to_closed_through_the_api(live_server, celery
     claim = sees(s.finance, ref, "settlement", [])
     assert claim["paid_amount"] == "4250.00"
     sees(s.guide, ref, "settlement", ["file_objection"])
-    letter(s.finance, ref, "Betaling", worker)
+    letter(s.finance, ref, "payment", worker)
 
     # 10. Closing is the daily task's (beat, every morning), not an API call: it closes the paid claim once the
     # objection window has passed — not today, and on the day after the window's last day.
@@ -428,14 +432,22 @@ def test_a_resident_objects_through_the_api_and_another_decision_maker_upholds_i
     person = PersonFactory(name="Maria Janssen", user=UserFactory(first_name="Maria", last_name="Janssen"))
     resident = Api(live_server.url, person.user, R.RESIDENT, "Mijnschade-app van Maria Janssen")
 
-    # 1. The resident reports online: the draft from the address, a damage item, then sends it.
+    # 1. The resident reports online, every question of the report in its order, then sends it.
     draft = resident.post("/claims/", {"address": {"postcode": "6411 AB", "house_number": 14, "street": "Akerstraat",
                                                    "town": "Heerlen", "municipality": "Heerlen"}}, expect=201)
     ref = draft["reference"]
     assert (draft["status"], draft["channel"], draft["activation_code"]) == ("draft", "online", None)
     sees(resident, ref, "draft", ["submit"])
+    refused = resident.step(ref, "submit", {"truthful": True}, expect=409)  # not every question answered yet
+    assert refused["code"] == "step_not_reached"
+    resident.put(f"/claims/{ref}/report/ownership/", {"owner_occupied": True, "in_owners_association": False,
+                                                      "co_owners": []})
+    resident.put(f"/claims/{ref}/report/representative/", {"name": ""})
     resident.post(f"/claims/{ref}/damage-items/", {"location": "Achtergevel", "kind": "crack",
                                                    "description": "Scheur van 3 mm naast het raam."}, expect=201)
+    resident.post(f"/claims/{ref}/report/damage-done/")
+    report = resident.put(f"/claims/{ref}/report/safety/", {"urgent": False})
+    assert report["next_step"] == "check"
     assert resident.step(ref, "submit", {"truthful": True})["status"] == "submitted"
     assigned(s, ref, worker)
 
@@ -457,7 +469,7 @@ def test_a_resident_objects_through_the_api_and_another_decision_maker_upholds_i
     claim = sees(resident, ref, "objection", [])
     assert claim["objection_decision_due"] == termijnen.term_end(dt.date.fromisoformat(claim["objection_due"]),
                                                                  weeks=12).isoformat()
-    letter(resident, ref, "Ontvangst bezwaar", worker)
+    letter(resident, ref, "objection_received", worker)
 
     # 4. Not who decided (four eyes): another decision maker takes it, plans a hearing and upholds it.
     sees(s.decider, ref, "objection", [])
@@ -489,7 +501,7 @@ def test_a_resident_objects_through_the_api_and_another_decision_maker_upholds_i
     assert again["code"] == "objection_twice"
 
     # 5. The worker renders the decision on the objection; the resident reads it.
-    text = pdf_text(download(resident, letter(resident, ref, "Beslissing op bezwaar", worker)))
+    text = pdf_text(download(resident, letter(resident, ref, "objection_decision", worker)))
     assert ref in text and "2.500,00" in text
 
     # 6. The change feed: exactly this claim's steps, in order, each once.
