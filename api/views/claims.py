@@ -2,6 +2,8 @@
 with the steps the caller may take now. Both start from `claims_visible_to`. A new claim (POST on the list) is
 made in api/views/create.py."""
 
+import datetime as dt
+
 import django_filters
 from django.urls import path, re_path
 from drf_spectacular.utils import extend_schema_view
@@ -36,11 +38,15 @@ class ClaimFilter(django_filters.FilterSet):
     decided_before = django_filters.DateFilter(field_name="decided_at", lookup_expr="date__lte")
     due_after = django_filters.DateFilter(field_name="decision_due", lookup_expr="gte")
     due_before = django_filters.DateFilter(field_name="decision_due", lookup_expr="lte")
-    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_after = django_filters.IsoDateTimeFilter(method="filter_updated_after")
 
     class Meta:
         model = Claim
         fields = []
+
+    def filter_updated_after(self, queryset, name, value):
+        # In UTC: ISO 8601 allows offsets up to ±23:59, PostgreSQL only up to ±15:59.
+        return queryset.filter(updated_at__gte=value.astimezone(dt.UTC))
 
     def filter_overdue(self, queryset, name, value):
         condition = overdue_on(today())

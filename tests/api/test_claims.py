@@ -78,3 +78,14 @@ def test_without_credentials_the_answer_is_401(db, client):
     response = client.get("/api/v1/claims/")
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_updated_after_takes_any_offset_iso_8601_allows(cast, as_token):
+    """PostgreSQL refuses offsets beyond ±15:59; ISO 8601 allows ±23:59 (found by schemathesis: a 500)."""
+    claim = claim_in(cast, "intake")
+    client = as_token(cast.coordinator, R.COORDINATOR)
+    response = client.get("/api/v1/claims/", {"updated_after": "0412-08-24T23:22:18+23:03"})
+    assert response.status_code == 200
+    assert [row["reference"] for row in response.json()["results"]] == [claim.reference]
+    later = client.get("/api/v1/claims/", {"updated_after": "2999-01-01T00:00:00+23:59"})
+    assert later.json()["results"] == []
