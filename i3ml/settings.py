@@ -13,6 +13,10 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
+# REQUIRE_SECRET_KEY marks a production deployment (docker-compose.yml sets it): there DEBUG can never be on.
+PRODUCTION = env.bool("REQUIRE_SECRET_KEY", default=False)
+if PRODUCTION and DEBUG:
+    raise RuntimeError("DEBUG must be off in production (REQUIRE_SECRET_KEY is set)")
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG and env.bool("REQUIRE_SECRET_KEY", default=False):
@@ -120,8 +124,20 @@ LOGOUT_REDIRECT_URL = "claims:home"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG and env.bool("HTTPS", default=False))
+CSRF_COOKIE_HTTPONLY = True  # the pages send the token in the form; no script reads the cookie
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# Behind TLS (HTTPS=true): redirect plain HTTP, and HSTS for a year. The load balancer's health probe may stay
+# on plain HTTP. BEHIND_PROXY: the reverse proxy sets X-Forwarded-Proto (deploy/README.md).
+HTTPS = env.bool("HTTPS", default=False)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
+# A public institution's site is served over TLS only, subdomains included; switch off per setting if not.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("HSTS_PRELOAD", default=HTTPS)
+if env.bool("BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
