@@ -11,3 +11,18 @@ class DutchUnlessChosen:
         if not request.path_info.startswith("/api/"):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class HealthProbe:
+    """Answers /health/ before anything else runs: a load balancer probes by address, with whatever Host header
+    it has and over plain HTTP, so neither ALLOWED_HOSTS nor the HTTPS redirect may turn it away."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/health/":
+            from .health import health
+
+            return health(request)
+        return self.get_response(request)

@@ -42,3 +42,9 @@ def test_the_probe_is_not_redirected_to_https(client):
 def test_with_a_worker_running_it_answers_ok_everywhere(client, celery_worker_process):
     body = client.get("/health/").json()
     assert body == {"status": "ok", "database": "ok", "broker": "ok", "worker": "ok"}
+
+
+@override_settings(ALLOWED_HOSTS=["mijnschade.i3ml.nl"])
+def test_the_probe_answers_whatever_host_the_load_balancer_sends(client):
+    assert client.get("/health/", HTTP_HOST="10.0.0.7:8000").status_code == 200
+    assert client.get("/", HTTP_HOST="10.0.0.7:8000").status_code == 400  # everything else still checks the host
