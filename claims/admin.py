@@ -11,6 +11,7 @@ from .errors import TransitionRefused
 from .models import (
     Absence,
     AccessCode,
+    AccessLog,
     Claim,
     ClaimTransition,
     ClockEvent,
@@ -165,6 +166,14 @@ class ClaimTransitionAdmin(ReadOnlyAdmin):
     list_display = ("claim", "name", "from_state", "to_state", "actor", "created_at")
     list_filter = ("name",)
     list_select_related = ("claim", "actor")
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user", "action", "claim", "document", "ip_address")
+    list_filter = ("action",)
+    list_select_related = ("user", "claim", "document")
+    date_hierarchy = "created_at"
 
 
 @admin.register(ClockEvent)

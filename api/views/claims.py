@@ -12,6 +12,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import JSONParser
 
 from casework.selectors import overdue_on
+from claims.access_log import Action, access_record
 from claims.models import Claim
 from claims.selectors import claims_visible_to
 from claims.states import State
@@ -74,6 +75,7 @@ class ClaimDetail(generics.RetrieveAPIView):
 
     def get_object(self):
         claim = visible_claim(self.request, self.kwargs["reference"])
+        access_record(request=self.request, claim=claim, action=Action.API_READ, detail=self.request.path)
         return (Claim.objects.select_related("property", "applicant", "caseworker", "expert").get(pk=claim.pk))
 
 

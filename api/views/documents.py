@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims import roles as R
+from claims.access_log import Action, access_record
 from claims.errors import FORBIDDEN, TransitionRefused
 from claims.forms.desk import MAX_SCANS
 from claims.forms.portal import MAX_FILES
@@ -201,6 +202,7 @@ class DocumentFile(APIView):
     def get(self, request, reference: str, document_id: str):
         claim = visible_claim(request, reference)
         document = document_of(request.user, claim, document_id)
+        access_record(request=request, claim=claim, action=Action.API_READ, document=document, detail=request.path)
         inline = request.query_params.get("inline") in ("1", "true")
         return document_response(document, as_attachment=not inline)
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from claims import roles as R
 from claims.access import role_required
+from claims.access_log import Action, access_record
 from claims.errors import TransitionRefused
 from claims.selectors import claims_visible_to
 from claims.states import State
@@ -188,6 +189,7 @@ def _stream(claims, *, on: dt.date, language: str) -> Iterator[str]:
 def caseload_csv(request):
     on = today()
     _form, claims = filtered_caseload(request, on=on)
+    access_record(request=request, claim=None, action=Action.EXPORT, detail=request.GET.urlencode())
     rows = _stream(claims, on=on, language=translation.get_language())
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="werkvoorraad-{on:%Y-%m-%d}.csv"'

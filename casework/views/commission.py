@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from claims import roles as R
 from claims.access import role_required
+from claims.access_log import Action, access_record
 from claims.deadlines import decision_clock
 from claims.errors import TransitionForbidden, TransitionRefused
 from claims.models import Claim, ClaimTransition, ClockEventKind, DocumentKind, Message, Recusal
@@ -143,6 +144,7 @@ def commission_claim(request, reference: str):
     claim = _claim_or_404(request, reference)
     if declaration_of(request.user, claim) is None:
         return _declaration_page(request, claim, DeclarationForm())
+    access_record(request=request, claim=claim, action=Action.DOSSIER_OPENED)
     return _review_page(request, claim)
 
 

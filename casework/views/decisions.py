@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from claims import roles as R
 from claims.access import role_required
+from claims.access_log import Action, access_record
 from claims.deadlines import decision_clock
 from claims.errors import NOT_NOW, TransitionForbidden, TransitionRefused
 from claims.models import Claim, ClaimTransition, ClockEventKind, DocumentKind, Message, Outcome
@@ -236,6 +237,8 @@ def decision_claim(request, reference: str):
         return forbidden(request, claim, _("U hebt over deze zaak geadviseerd. Een collega moet besluiten."))
     advice = newest_advice(claim)
     context = claim_context(request, claim, advice)
+    if request.method != "POST":
+        access_record(request=request, claim=claim, action=Action.DOSSIER_OPENED)
     status = 200
     form = None
     if may_decide and advice is not None:

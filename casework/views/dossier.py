@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 from django_fsm import can_proceed
 
 from claims import deadlines, roles, termijnen
+from claims.access_log import Action, access_record
 from claims.contacts import contact_for
 from claims.deadlines import DecisionClock, decision_clock
 from claims.models import Claim, ClockEvent, ClockEventKind, Inspection, Message
@@ -34,6 +35,7 @@ from claims.states import FINAL_STATES, OPEN_STATES, State
 from claims.timeutil import local_date, today
 
 from ..forms.dossier import work_form
+from ..selectors import is_coordinator
 from ..timeline import TRANSITION_LABELS, timeline_for
 
 DOSSIER_ROLES = (roles.CASEWORKER, roles.COORDINATOR)
@@ -195,6 +197,7 @@ def dossier_context(request, claim: Claim) -> dict:
         "contact": contact_for(claim, on=day),
         "steps": available_steps(user, claim),
         "may_work": works,
+        "may_see_access_log": is_coordinator(user),
         "read_only": not works,
         "safety_visits": [e for e in history.clock_events if e.kind == ClockEventKind.SAFETY_VISIT],
     }
@@ -220,4 +223,5 @@ def dossier_context(request, claim: Claim) -> dict:
 @require_safe
 def dossier(request, reference: str):
     claim = dossier_claim(request, reference)
+    access_record(request=request, claim=claim, action=Action.DOSSIER_OPENED)
     return render(request, "casework/dossier/dossier.html", dossier_context(request, claim))

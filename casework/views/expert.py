@@ -27,6 +27,7 @@ from casework.services.inspection import (
 )
 from claims import roles as R
 from claims.access import role_required
+from claims.access_log import Action, access_record
 from claims.calendar_ics import EXPERT, inspection_ics
 from claims.contacts import contact_for
 from claims.errors import TransitionRefused
@@ -176,6 +177,7 @@ def expert_home(request):
 @require_safe
 def expert_inspection(request, reference: str):
     claim, inspection = _load(request.user, reference)
+    access_record(request=request, claim=claim, action=Action.DOSSIER_OPENED)
     return _page(request, claim, inspection)
 
 

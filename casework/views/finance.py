@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from claims import roles as R
 from claims.access import role_required
+from claims.access_log import Action, access_record
 from claims.errors import TransitionForbidden, TransitionRefused
 from claims.models import Payment, PaymentBatch
 from claims.progress import euro
@@ -128,6 +129,8 @@ def finance_claim(request, reference: str):
     live = any(p.status in pay.LIVE for p in claim_payments)
     not_payable = pay.why_not_payable(claim, route=route, has_live_payment=live)
     form = PaymentRecordForm(_posted(request), initial={"account_holder": claim.applicant.name})
+    if request.method != "POST":
+        access_record(request=request, claim=claim, action=Action.DOSSIER_OPENED)
     status = 200
     if request.method == "POST":  # also when not payable: the same page sent twice must say "done once", not 409
         def run() -> str:

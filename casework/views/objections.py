@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from claims import roles as R
 from claims.access import role_required
+from claims.access_log import Action, access_record
 from claims.errors import TransitionForbidden, TransitionRefused
 from claims.models import Claim, DamageItem, Letter, Outcome
 from claims.progress import euro
@@ -200,6 +201,7 @@ def objection_claim(request, reference: str):
     claim = _claim(request, reference)
     if not may_handle(request.user, claim):
         return _forbidden(request, claim)
+    access_record(request=request, claim=claim, action=Action.DOSSIER_OPENED)
     return _page(request, claim)
 
 

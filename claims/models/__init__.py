@@ -1,3 +1,4 @@
+from .access_log import AccessLog
 from .account import AccessCode
 from .calendar import ReferenceCounter, StatutoryHoliday
 from .claim import Channel, Claim, Outcome
@@ -17,6 +18,7 @@ __all__ = [
     "MINING_MUNICIPALITIES",
     "Absence",
     "AccessCode",
+    "AccessLog",
     "Channel",
     "Claim",
     "ClaimTransition",

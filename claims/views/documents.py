@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from .. import roles
+from ..access_log import Action, access_record
 from ..models import Claim, Document, DocumentKind, LetterKind
 from ..selectors import ROLE_FILTERS, claims_visible_to
 from ..states import State
@@ -85,5 +86,5 @@ def documents_visible_to(user) -> QuerySet[Document]:
 def document_download(request, pk: int):
     # 404, never 403: a guessed id must not reveal that a document exists.
     document = get_object_or_404(documents_visible_to(request.user), pk=pk)
-    # AccessLog (later issue): record here that request.user opened this document.
+    access_record(request=request, claim=document.claim, action=Action.DOCUMENT_DOWNLOADED, document=document)
     return document_response(document, as_attachment=request.GET.get("inline") != "1")

@@ -248,6 +248,10 @@ def dossier_url(claim: Claim) -> str:
     return reverse("casework:dossier", kwargs={"reference": claim.reference})
 
 
+def access_log_url(claim: Claim) -> str:
+    return reverse("casework:dossier_access_log", kwargs={"reference": claim.reference})
+
+
 def step_url(claim: Claim, name: str) -> str:
     return reverse("casework:dossier_step", kwargs={"reference": claim.reference, "name": name})
 
@@ -360,6 +364,10 @@ TRIES: list[Try] = [
     Try("dossier-GET", "GET", lambda w: (dossier_url(w.target), {}), rightful="cast.caseworker"),
     Try("dossier-POST", "POST", lambda w: (dossier_url(w.target), {"note-body": "x"}), get_only=True,
         rightful="cast.caseworker", rightful_changes=False),
+    # Who has looked at the claim: the coordinator's page.
+    Try("access-log-GET", "GET", lambda w: (access_log_url(w.target), {}), rightful="cast.coordinator"),
+    Try("access-log-POST", "POST", lambda w: (access_log_url(w.target), {}), get_only=True,
+        rightful="cast.coordinator", rightful_changes=False),
     # Every step, on a claim in the state it starts from.
     *(_step_try(name, method) for name in TRANSITION_NAMES for method in ("GET", "POST")),
     # Every piece of work on the claim.
@@ -498,7 +506,7 @@ def snapshot() -> dict:
 def test_the_table_covers_every_address_of_the_dossier_and_the_expert():
     """A new route in casework/urls/dossier.py or expert.py without a row here makes this test fail."""
     dossier_names = {p.name for p in dossier_urls.urlpatterns}
-    assert dossier_names == {"dossier", "dossier_step", *(f"dossier_{key}" for key in WORK)}
+    assert dossier_names == {"dossier", "dossier_access_log", "dossier_step", *(f"dossier_{key}" for key in WORK)}
     assert set(STEP_FROM) == set(TRANSITION_NAMES)
     assert {f"step-{name}-POST" for name in TRANSITION_NAMES} <= set(TRY_IDS)
     assert {f"work-{key}-POST" for key in WORK} <= set(TRY_IDS)
