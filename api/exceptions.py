@@ -74,6 +74,12 @@ def refusal_response(refusal: TransitionRefused | DeskRefused | UploadRefused, *
     return Response(error_body(message, code=code), status=status.HTTP_409_CONFLICT)
 
 
+def refused(refusal: TransitionRefused, fields: dict[str, str]) -> Response:
+    """A service's refusal for one endpoint: 403 when forbidden, 400 on the endpoint's field for that code
+    (`fields`: code → field), else 409."""
+    return refusal_response(refusal, field=fields.get(refusal.code))
+
+
 def handler(exc, context):
     if isinstance(exc, TransitionRefused | DeskRefused | UploadRefused):
         return refusal_response(exc)

@@ -22,7 +22,7 @@ from claims.states import State
 from claims.timeutil import local_date
 from claims.views.portal import appointment_of
 
-from .common import StaffRefSerializer
+from .common import MomentField, StaffRefSerializer
 
 User = get_user_model()
 
@@ -86,20 +86,6 @@ class InspectionSerializer(serializers.ModelSerializer):
             if claim.status == State.ON_HOLD:  # the portal says to call about the visit, nothing more
                 data["visited_at"] = None
         return data
-
-
-class MomentField(serializers.DateTimeField):
-    """A date and time; one without a zone is Amsterdam time. A moment at the very edge of the calendar (year 1 or
-    9999) cannot be moved between zones: a 400 like any other wrong value, not a crash."""
-
-    default_error_messages = {"out_of_range": _("Deze datum en tijd kunnen wij niet gebruiken. Kies een andere."),
-                              "overflow": _("Deze datum en tijd kunnen wij niet gebruiken. Kies een andere.")}
-
-    def to_internal_value(self, value):
-        try:
-            return super().to_internal_value(value)
-        except OverflowError:
-            self.fail("out_of_range")
 
 
 class ScheduleSerializer(serializers.Serializer):

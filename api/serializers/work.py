@@ -13,7 +13,7 @@ from casework.selectors import guides
 from claims.models import Absence, ClockEvent
 from claims.services.portal import MAX_TEXT
 
-from .common import StaffRefSerializer
+from .common import MomentField, StaffRefSerializer
 
 REFERENCE = re.compile(r"MS-\d{4}-\d{6}")
 
@@ -80,17 +80,6 @@ class ExtensionInputSerializer(serializers.Serializer):
 class DefaultNoticeInputSerializer(serializers.Serializer):
     received_on = serializers.DateField(help_text="The day the notice of default (ingebrekestelling) came in.")
     reason = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
-
-
-class MomentField(serializers.DateTimeField):
-    """DRF's field, but a naive moment at the edge of the calendar (year 1) is "out of range" rather than an
-    OverflowError when it is made aware."""
-
-    def enforce_timezone(self, value):
-        try:
-            return super().enforce_timezone(value)
-        except OverflowError:
-            self.fail("overflow")
 
 
 class SafetyVisitInputSerializer(serializers.Serializer):

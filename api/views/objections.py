@@ -25,11 +25,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework.models import Objection
-from casework.services.decisions import newest_advice
 from casework.services.objections import (
     NO_OBJECTION,
     may_handle,
-    objected_decision,
     objection_decide,
     objection_hearing,
     objection_queue,
@@ -44,6 +42,7 @@ from claims.services import portal
 from claims.states import State
 from claims.views.portal import open_actions
 
+from ..exceptions import refused
 from ..lookups import REFERENCE, visible_claim
 from ..serializers.decisions import DecisionSerializer
 from ..serializers.objections import (
@@ -54,7 +53,7 @@ from ..serializers.objections import (
     ObjectionSerializer,
     ObjectionUploadSerializer,
 )
-from .decisions import damage_items_of, decisions_of, ensure_fits, reader_view, refused, validated
+from .decisions import damage_items_of, decisions_of, reader_view, validated
 
 STAFF_READERS = frozenset({R.DECISION_MAKER, R.CASEWORKER, R.COORDINATOR})
 FILE_FIELDS = {"text_required": "grounds", "text_too_long": "grounds", "reason_required": "grounds",
@@ -214,8 +213,6 @@ class ObjectionDecide(HandlerAction):
     def post(self, request, reference: str, pk: int):
         claim, _objection = self.begin(request, reference, pk)
         data = validated(ObjectionDecideSerializer, request, damage_items=damage_items_of(claim))
-        if data["items"]:
-            ensure_fits(sum(row["amount"] for row in data["items"]) + self._allowances(claim))
         try:
             decision = objection_decide(claim=claim, actor=request.user, well_founded=data["well_founded"],
                                         items=data["items"], reasoning=data["reasoning"])
@@ -224,13 +221,6 @@ class ObjectionDecide(HandlerAction):
         decision = decisions_of(claim).get(pk=decision.pk)
         return Response(DecisionSerializer(decision, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)
-
-    @staticmethod
-    def _allowances(claim: Claim):
-        """What a well-founded objection adds to the items (the advice's allowances), as objection_decide does."""
-        base = objected_decision(claim)
-        advice = base.advice if base is not None and base.advice_id else newest_advice(claim)
-        return advice.inspection_allowance + advice.statutory_interest if advice is not None else 0
 
 
 # --- the queue ---------------------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from claims.selectors import claims_visible_to
 from claims.services import claim_extend_term, claim_record_default_notice
 from claims.timeutil import today
 
-from ..exceptions import refusal_response
+from ..exceptions import refusal_response, refused
 from ..lookups import REFERENCE, visible_claim
 from ..serializers.claims import ClaimDetailSerializer, ClaimListSerializer
 from ..serializers.work import (
@@ -52,10 +52,6 @@ DEFAULT_NOTICE_FIELDS = {"future": "received_on"}
 SAFETY_FIELDS = {"future": "visited_at", "before_report": "visited_at", "reason_required": "findings"}
 # Absence refusals about the value typed are bad data; those about other absences are a conflict (409).
 ABSENCE_CONFLICTS = {"overlap", "substitute_absent", "is_substitute"}
-
-
-def refused(refusal: TransitionRefused, fields: dict[str, str]) -> Response:
-    return refusal_response(refusal, field=fields.get(refusal.code))
 
 
 def ensure_coordinator(user) -> None:
