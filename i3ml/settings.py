@@ -38,6 +38,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_fsm",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -50,6 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "i3ml.middleware.HealthProbe",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "i3ml.middleware.DutchUnlessChosen",
@@ -57,8 +63,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "claims.twofactor.SecondFactorRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a locked-out login (django-axes) into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "i3ml.urls"
@@ -125,6 +134,28 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "files"))
 MEDIA_URL = "/_media-not-served/"  # nothing routes here; files go out only through access-checked views
 
+# Login (issue 7): django-axes counts failed passwords per account and locks it after AXES_FAILURE_LIMIT; the
+# lock lifts after the cool-off, or earlier when a coordinator unlocks it. The first backend only checks the lock.
+AUTHENTICATION_BACKENDS = [
+    "claims.backends.LockoutCheck",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("LOGIN_COOLOFF_HOURS", default=0.5)  # hours
+# Per account, not per address: a municipality's desk or a care home shares one address among many residents, and
+# five typing errors there must not lock them all out. Spraying from one address is limited at the proxy
+# (deploy/README.md, limit_req on /inloggen/), so axes' warning about the missing address is silenced knowingly.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1 if env.bool("BEHIND_PROXY", default=False) else 0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_VERBOSE = False
+# Two factors (django-otp, TOTP): every staff account, and residents who chose it. The second step is part of
+# logging in (claims/twofactor.py); a staff session without it reaches no page but the login steps.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Mijnschade I3ML")
+
 LOGIN_URL = "claims:login"
 LOGIN_REDIRECT_URL = "claims:home"
 LOGOUT_REDIRECT_URL = "claims:home"
@@ -146,6 +177,21 @@ SECURE_HSTS_PRELOAD = env.bool("HSTS_PRELOAD", default=HTTPS)
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
+# Content Security Policy (django-csp): our own scripts and style sheets only, nothing inline, no frames.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Mail: console by default; production sets EMAIL_URL (smtp://...).
@@ -183,6 +229,8 @@ CELERY_BEAT_SCHEDULE = {
     "assign-unassigned-claims": {"task": "casework.tasks.assign_unassigned", "schedule": 300.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
+# Task modules that are not called tasks.py (autodiscovery finds only those).
+CELERY_IMPORTS = ["claims.tasks_retention"]
 
 # The REST API (issue 6): see api/. Tokens for systems, the session for people; one error shape.
 REST_FRAMEWORK = {

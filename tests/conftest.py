@@ -26,6 +26,31 @@ CHROMIUM_ARGS = [
 WORKER_START_TIMEOUT = 30.0
 
 
+def _force_login_with_both_factors():
+    """`Client.force_login` skips the password; for a staff account it skips the second factor as well, so a test
+    starts from a fully logged-in session. The login steps themselves are tested through the pages."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        from claims.twofactor import needs_second_factor
+        from tests.twofactor import totp_device
+
+        if needs_second_factor(user):
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+            session.save()
+
+    Client.force_login = force_login
+
+
+_force_login_with_both_factors()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium instead of Playwright's download (which is not available here)."""

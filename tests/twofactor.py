@@ -1,0 +1,19 @@
+"""Second-factor devices for tests: a confirmed TOTP device and its current code, as an authenticator app shows."""
+
+import time
+
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+def totp_device(user) -> TOTPDevice:
+    """The user's confirmed authenticator (made on first use)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+
+
+def totp_code(device: TOTPDevice, *, at: float | None = None) -> str:
+    """The code the app shows now (or at a given time)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() if at is None else at
+    return f"{totp.token():0{device.digits}d}"
