@@ -18,6 +18,7 @@ class AccessLog(AppendOnly):
         DOCUMENT_DOWNLOADED = "document_downloaded", _("Document gedownload")
         EXPORT = "export", _("Export gemaakt")
         API_READ = "api_read", _("Gelezen via de API")
+        ADMIN_VIEWED = "admin_viewed", _("Geopend in het beheer")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("door"), on_delete=models.PROTECT,
                              related_name="+")
