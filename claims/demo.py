@@ -1179,3 +1179,25 @@ def password_works(password: str) -> bool:
 def demo_logins() -> list[tuple[str, str]]:
     """(username, role in Dutch) of every demo login, the eight role logins first."""
     return [(a.username, str(R.LABELS[a.role]) if a.role else "Beheerder (Django-admin)") for a in ACCOUNTS]
+
+
+DEMO_DEVICE_NAME = "demo"
+
+
+def ensure_demo_authenticators() -> dict[str, str]:
+    """Staff log in with a second factor, demo staff too: each demo staff login gets an authenticator app set up
+    in advance, so `manage.py demo_code <username>` can show the code an app would. Returns username → key (base32,
+    for a real app). Only accounts named in ACCOUNTS, and only when they have no app of their own yet."""
+    from base64 import b32encode
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    keys = {}
+    users = User.objects.filter(username__in=[a.username for a in ACCOUNTS if a.role != R.RESIDENT])
+    for user in users:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, confirmed=True)
+        if device.name == DEMO_DEVICE_NAME:
+            keys[user.username] = b32encode(device.bin_key).decode()
+    return keys

@@ -1,8 +1,8 @@
 """Two factors: who needs the second one, and the guard that keeps a session without it away from staff pages.
 
-The login steps (claims/views/two_factor.py) log a person in only after the code, so a normal session is either
-without a second factor (a resident who did not choose one) or has passed it. The guard is for any other way a
-staff session could come about. It reads the session only; it adds no query to a page."""
+The login steps (claims/login_steps.py, claims/views/two_factor.py) log a person in only after the code, so a
+normal session is either without a second factor (a resident who did not choose one) or has passed it. The guard
+is for any other way a staff session could come about. It reads the session only; it adds no query to a page."""
 
 from django.contrib.auth import logout
 from django.http import JsonResponse

@@ -152,6 +152,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1 if env.bool("BEHIND_PROXY", default=False) else 0)
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "code"]  # a mistyped backup code is not stored with the failed attempt
+AXES_LOCKOUT_CALLABLE = "claims.lockout.lockout_response"  # our page (429), in the site's language
 # Two factors (django-otp, TOTP): every staff account, and residents who chose it. The second step is part of
 # logging in (claims/twofactor.py); a staff session without it reaches no page but the login steps.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Mijnschade I3ML")
@@ -164,6 +166,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG and env.bool("HTTPS", default=False))
 CSRF_COOKIE_HTTPONLY = True  # the pages send the token in the form; no script reads the cookie
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The language choice is no secret, but it travels like the others: over TLS only, and no script reads it.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 # Behind TLS (HTTPS=true): redirect plain HTTP, and HSTS for a year. The load balancer's health probe may stay
 # on plain HTTP. BEHIND_PROXY: the reverse proxy sets X-Forwarded-Proto (deploy/README.md).
@@ -177,7 +183,12 @@ SECURE_HSTS_PRELOAD = env.bool("HSTS_PRELOAD", default=HTTPS)
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"  # Django's default, stated: no other site's window opens ours
 # Content Security Policy (django-csp): our own scripts and style sheets only, nothing inline, no frames.
+# Every page keeps to it (tests/e2e/test_content_security_policy.py scans every page of every role). Exceptions
+# are per view, never here: the API docs may show data: images (Swagger UI's icons; api/urls.py), and stored
+# documents get a stricter policy of their own (sandbox, default-src 'none'; claims/uploads.py). The Django
+# admin needs none.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -210,8 +221,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for Redis however long it is away, never gives up
+# Sending a task retries once (a stale connection after a Redis restart is replaced), not three times: with
+# Redis down each try costs the request time, and what is not sent waits in the database for its sweep.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # A broker that is down must not hang a request: fail fast, the outbox sweep sends it later.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# A Redis that does not answer at all (not just refuses) is given up after two seconds, too.
+# visibility_timeout: a task whose worker was killed (no acknowledgement) is handed out again after this many
+# seconds; sooner, the letter and outbox sweeps pick up its work. Longer than any countdown a task retries with.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+                                   "socket_connect_timeout": 2,
+                                   "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BEAT_SCHEDULE = {
     "resend-pending-email": {"task": "claims.tasks.sweep_outbox", "schedule": 300.0},
     "render-stranded-letters": {"task": "claims.tasks.sweep_letters", "schedule": 300.0},
@@ -227,6 +247,9 @@ CELERY_BEAT_SCHEDULE = {
                              "schedule": crontab(minute="*/15")},
     # Claims still waiting for a guide (e.g. the broker was down when they were submitted).
     "assign-unassigned-claims": {"task": "casework.tasks.assign_unassigned", "schedule": 300.0},
+    # Personal data of claims closed longer than MIJNSCHADE_RETENTION["years"] is removed (issue 7, item 4).
+    "anonymise-expired-claims": {"task": "claims.tasks_retention.anonymise_expired_claims",
+                                 "schedule": crontab(hour=3, minute=15)},
 }
 CELERY_TIMEZONE = TIME_ZONE
 # Task modules that are not called tasks.py (autodiscovery finds only those).
@@ -296,7 +319,9 @@ SPECTACULAR_SETTINGS = {
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Forgiving: with Redis down the pages do without the cache (i3ml/cache.py), and never wait long for it.
+        {"BACKEND": "i3ml.cache.ForgivingRedisCache", "LOCATION": REDIS_URL,
+         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -322,6 +347,13 @@ I3ML_DEBTOR = {
     "name": env.str("I3ML_DEBTOR_NAME", default="Instituut voor Milieu, Mens en Mijnbouw Limburg"),
     "iban": env.str("I3ML_DEBTOR_IBAN", default="NL91ABNA0417164300"),
     "bic": env.str("I3ML_DEBTOR_BIC", default="ABNANL2A"),
+}
+
+# Retention (AVG): claims closed longer than this are anonymised, figures kept (claims/services/retention.py).
+# `batch`: claims read per query; each claim is its own short transaction.
+MIJNSCHADE_RETENTION = {
+    "years": env.int("RETENTION_YEARS", default=7),
+    "batch": env.int("RETENTION_BATCH", default=100),
 }
 
 # Awb terms (days and weeks), as settings so a policy change is configuration, not code.

@@ -17,3 +17,17 @@ def totp_code(device: TOTPDevice, *, at: float | None = None) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time() if at is None else at
     return f"{totp.token():0{device.digits}d}"
+
+
+def unused_code(device: TOTPDevice) -> str:
+    """A code the app shows that django-otp has not seen yet (it refuses a code twice: `last_t`). The next window is
+    within django-otp's tolerance of one step; beyond that, wait as a person would."""
+    device.refresh_from_db()
+    while True:
+        at = time.time()
+        step = int((at - device.t0) // device.step)
+        if device.last_t < step:
+            return totp_code(device, at=at)
+        if device.last_t == step:
+            return totp_code(device, at=device.t0 + (step + 1) * device.step)
+        time.sleep(device.t0 + device.last_t * device.step - at + 0.1)

@@ -1,6 +1,7 @@
 """Pages for accounts: log in and out, register, confirm the e-mail address, a new password, activating
 the account of a claim filed at the desk, and the resident's preferences. Parse, call claims/accounts.py, show."""
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from .. import accounts, roles
+from .. import accounts, authenticators, login_steps, roles
 from ..access import resident_required
 from ..accounts import AccountRefused
 from ..forms.accounts import (
@@ -25,7 +26,9 @@ from ..forms.accounts import (
     RegisterForm,
     ResendForm,
 )
+from ..forms.two_factor import SwitchOffForm
 from ..models import Person
+from ..twofactor import needs_second_factor
 
 # After registration and activation we log in ourselves; name the backend so more backends (axes) do no harm.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -74,9 +77,17 @@ def _remember_language(response, language: str):
     return response
 
 
+def second_step_url(user) -> str:
+    """The code step, or (on a first login of staff) the setup of the app."""
+    return reverse("claims:login_code" if authenticators.has_authenticator(user) else "claims:two_factor_setup")
+
+
 def _log_in(request, user, *, language: str, message):
-    login(request, user, backend=MODEL_BACKEND)
     translation.activate(language)  # the welcome message in the language just chosen
+    if login_steps.second_step_needed(user):  # no way around the second step, not even by a link in an e-mail
+        login_steps.pending_login_start(request, user=user, backend=MODEL_BACKEND)
+        return _remember_language(redirect(second_step_url(user)), language)
+    login(request, user, backend=MODEL_BACKEND)
     messages.success(request, str(message))
     return _remember_language(redirect(landing_url_for(user)), language)
 
@@ -97,8 +108,15 @@ class LoginView(auth_views.LoginView):
         return landing_url_for(self.request.user)
 
     def form_valid(self, form):
-        response = super().form_valid(form)  # follows a `next` only if it is on this site
-        person = Person.objects.filter(user=form.get_user()).first()
+        user = form.get_user()
+        if login_steps.second_step_needed(user):
+            # The right password, but not logged in yet: the code (or setting up the app) comes first.
+            login_steps.pending_login_start(self.request, user=user, backend=user.backend,
+                                            next_url=self.get_redirect_url())  # only a `next` on this site
+            response = redirect(second_step_url(user))
+        else:
+            response = super().form_valid(form)  # follows a `next` only if it is on this site
+        person = Person.objects.filter(user=user).first()
         return _remember_language(response, person.language) if person else response
 
 
@@ -188,6 +206,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         accounts.email_verify_by_password_reset(user=form.user)
+        # Whoever proved they read the account's e-mail need not wait out a lock-out from earlier wrong passwords.
+        axes_reset(username=form.user.get_username())
         return response
 
 
@@ -227,12 +247,28 @@ def activate(request):
 @require_http_methods(["GET", "POST"])
 def preferences(request):
     person = get_object_or_404(Person, user=request.user)
-    initial = {"preferred_channel": person.preferred_channel, "language": person.language, "phone": person.phone,
-               "postal_address": person.postal_address}
-    form = PreferencesForm(_posted(request), initial=initial)
+    form = PreferencesForm(_posted(request), initial=_preferences_initial(person))
     if form.is_valid():
         person = accounts.preferences_update(person=person, **form.cleaned_data)
         translation.activate(person.language)
         messages.success(request, _("Uw voorkeuren zijn opgeslagen."))
         return _remember_language(redirect("claims:preferences"), person.language)
-    return render(request, "claims/accounts/preferences.html", {"form": form, "person": person})
+    return preferences_page(request, person=person, form=form)
+
+
+def _preferences_initial(person) -> dict:
+    return {"preferred_channel": person.preferred_channel, "language": person.language, "phone": person.phone,
+            "postal_address": person.postal_address}
+
+
+def preferences_page(request, *, person, form=None, switch_off_form=None):
+    """The preferences page; also shown again by the second step's switch-off when the password was wrong."""
+    user = request.user
+    if form is None:
+        form = PreferencesForm(initial=_preferences_initial(person))
+    two_steps = authenticators.has_authenticator(user)
+    return render(request, "claims/accounts/preferences.html", {
+        "form": form, "person": person, "two_steps_on": two_steps, "two_steps_required": needs_second_factor(user),
+        "backup_codes_left": authenticators.backup_codes_left(user) if two_steps else 0,
+        "switch_off_form": switch_off_form or SwitchOffForm(user=user),
+    })

@@ -401,6 +401,14 @@ TRIES: list[Try] = [
     Try("team-absence-end-POST", "POST",
         lambda w: (reverse("casework:team_absence_end", kwargs={"pk": w.absence.pk}), {}),
         rightful="cast.coordinator"),
+    # Locked logins and second factors (the control for the coordinator: tests/casework/test_account_unlock.py).
+    Try("team-logins-GET", "GET", lambda w: (reverse("casework:team_logins"), {})),
+    Try("team-logins-unlock-POST", "POST",
+        lambda w: (reverse("casework:team_login_unlock", kwargs={"pk": w.cast.resident.pk}), {}),
+        rightful="cast.coordinator", rightful_changes=False),
+    Try("team-logins-second-factor-POST", "POST",
+        lambda w: (reverse("casework:team_login_second_factor_reset", kwargs={"pk": w.cast.caseworker.pk}), {}),
+        rightful="cast.coordinator", rightful_changes=False),
     # The expert's pages.
     Try("expert-home", "GET", lambda w: (reverse("casework:expert_home"), {}), lists=True, rightful="cast.expert"),
     Try("expert-inspection-GET", "GET", lambda w: (expert_url("expert_inspection", w.target), {}),
@@ -434,6 +442,12 @@ TRIES: list[Try] = [
         lambda w: (reverse("claims:portal_expert_objection", args=[_ref(w.target)]),
                    {"reason": "De deskundige is mijn buurman."}),
         rightful="cast.resident"),
+    # Mijn gegevens downloaden (AVG art. 15): another resident gets their own page and ZIP, never these claims;
+    # staff get 403 (the ZIP's own contents: tests/claims/test_personal_data_export.py).
+    Try("portal-personal-data-GET", "GET", lambda w: (reverse("claims:portal_personal_data"), {}), lists=True,
+        rightful="cast.resident"),
+    Try("portal-personal-data-POST", "POST", lambda w: (reverse("claims:portal_personal_data"), {}), lists=True,
+        download=True),
     # Downloads of the claims' documents.
     *(_download_try(kind) for kind in ("resident_photo", "expert_photo", "advice_report", "letter")),
 ]
@@ -629,4 +643,33 @@ def test_a_team_colleague_reads_but_changes_nothing(world, attempt):
     response = client.post(url, data)
     expected = 404 if attempt.id == "step-submit-POST" else 403  # a draft is not the team's business yet
     assert response.status_code == expected, f"{attempt.id}: {response.status_code}"
+    assert snapshot() == before
+
+
+# --- the login steps (issue 7): about the person who logs in, never about a claim ------------------------------
+
+LOGIN_STEP_TRIES = [
+    ("login_code", "GET", {}), ("login_code", "POST", {"code": "123456"}),
+    ("two_factor_setup", "GET", {}), ("two_factor_setup", "POST", {"code": "123456"}),
+    ("two_factor_backup_codes", "GET", {}), ("two_factor_off", "POST", {"password": "niet het wachtwoord"}),
+]
+
+
+def test_the_login_step_table_covers_every_route_of_the_second_step():
+    from claims.urls import accounts as account_urls
+
+    second_step = {p.name for p in account_urls.urlpatterns if p.name.startswith(("login_", "two_factor_"))}
+    assert second_step == {name for name, _method, _data in LOGIN_STEP_TRIES}
+
+
+@pytest.mark.parametrize("who", ACTORS)
+@pytest.mark.parametrize("name,method,data", LOGIN_STEP_TRIES, ids=[f"{n}-{m}" for n, m, _d in LOGIN_STEP_TRIES])
+def test_the_login_steps_show_no_claim_and_change_nothing(world, who, name, method, data):
+    """Without a pending login there is nothing to confirm: the login page, the person's own setup, or a refusal."""
+    url = reverse(f"claims:{name}")
+    before = snapshot()
+    response = send(client_for(actor_of(world, who)), method, url, data)
+    assert response.status_code in {200, 302, 403, 405}, f"{who} {method} {url}: {response.status_code}"
+    leaked = [secret for secret in world.secrets if secret in body_of(response)]
+    assert not leaked, f"{who} {method} {url} shows {leaked}"
     assert snapshot() == before

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import F, OuterRef, Subquery
 from django.test import Client
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from claims import deadlines, demo
 from claims import roles as R
@@ -124,3 +125,28 @@ def test_every_state_gets_claims(total):
 def test_too_few_claims_is_refused_before_anything_is_written():
     with pytest.raises(CommandError):
         call_command("seed_demo", claims=demo.MIN_CLAIMS - 1)
+
+
+@pytest.mark.django_db
+def test_demo_staff_pass_the_second_step_with_demo_code(demo_settings, client):
+    """Staff need a second factor; the demo's staff have an app set up, and `demo_code` shows its code, which the
+    real code step accepts. A real person's app is never readable that way."""
+    output = _seed()
+    assert "demo_code" in output
+    out = StringIO()
+    call_command("demo_code", "zaakbegeleider", stdout=out)
+    code = out.getvalue().split()[0]
+    assert len(code) == 6 and code.isdigit()
+
+    response = client.post("/inloggen/", {"username": "zaakbegeleider", "password": demo.DEFAULT_PASSWORD})
+    assert response.status_code == 302 and response["Location"].startswith("/inloggen/code/")
+    response = client.post(response["Location"], {"code": code})
+    assert response.status_code == 302
+    assert client.get("/werk/").status_code == 200
+
+    with pytest.raises(CommandError):
+        call_command("demo_code", "bewoner")  # residents have no demo app
+    real = User.objects.get(username="coordinator")
+    TOTPDevice.objects.filter(user=real).update(name="app")  # as if the person set up their own
+    with pytest.raises(CommandError):
+        call_command("demo_code", "coordinator")

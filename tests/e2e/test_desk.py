@@ -5,15 +5,14 @@ import re
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from claims import roles as R
 from claims.models import Claim
 from claims.services import claim_transition
 from tests.e2e.axe import axe_check
-from tests.factories import PASSWORD, PersonFactory, PropertyFactory, UserFactory, draft_claim
+from tests.e2e.login import log_in
+from tests.factories import PersonFactory, PropertyFactory, UserFactory, draft_claim
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -24,23 +23,6 @@ SHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "/tmp/e2e-desk"))
 @pytest.fixture
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "nl-NL"}  # a desk PC in Heerlen
-
-
-def log_in(page, base: str, user) -> None:
-    try:
-        login_url = reverse("claims:login")
-    except NoReverseMatch:  # no login page yet: a session made by the test client
-        client = Client()
-        client.force_login(user)
-        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                                   "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": base}])
-        page.goto(base + reverse("claims:desk"))
-        return
-    page.goto(base + login_url)
-    page.get_by_label("E-mailadres").fill(user.username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_load_state()
 
 
 def test_desk_files_a_claim_for_a_new_resident_and_prints_the_receipt(live_server, page, tmp_path, settings):

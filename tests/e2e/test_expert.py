@@ -15,25 +15,17 @@ from claims.models import ClaimTransition, Document, DocumentKind, Inspection
 from claims.timeutil import today
 from claims.uploads import store_upload
 from tests.claims.files import samples
+from tests.e2e import login
 from tests.e2e.axe import axe_check
-from tests.factories import PASSWORD, Cast, claim_in
+from tests.e2e.login import at
+from tests.factories import Cast, claim_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def at(path: str) -> re.Pattern:
-    """A page of the live server by its path (a regex); a fragment may ride along after a redirect."""
-    return re.compile(r"^https?://[^/]+" + path + r"(\?[^#]*)?(#.*)?$")
-
-
 def log_in(page, base: str, user, *, lands_on: str) -> None:
-    """Through the real login page, as staff do; then the landing page of their role."""
-    page.goto(base + "/inloggen/")
-    page.get_by_label("E-mailadres").fill(user.username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(at(lands_on))
-    page.wait_for_load_state()
+    """Through the real login pages, as staff do (password, then the app's code); then the landing page."""
+    login.log_in(page, base, user, lands_on=lands_on)
 
 
 def one_h1(page, text: str) -> None:

@@ -35,9 +35,10 @@ from claims.models import Claim, ClaimTransition, Letter, LetterKind, Payment, P
 from claims.timeutil import frozen, today
 from tests.claims.files import samples
 from tests.e2e.axe import axe_check
+from tests.e2e.login import log_in
 from tests.e2e.test_casework import named, people, work_day
 from tests.e2e.test_expert import at, one_h1
-from tests.factories import PASSWORD, UserFactory, draft_claim
+from tests.factories import UserFactory, draft_claim
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -66,12 +67,7 @@ def open_session(browser, base: str, user, *, lands_on: str, contexts: list):
     context = browser.new_context(locale="nl-NL", accept_downloads=True)
     contexts.append(context)
     page = context.new_page()
-    page.goto(base + "/inloggen/")
-    page.get_by_label("E-mailadres").fill(user.username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(at(lands_on))
-    page.wait_for_load_state()
+    log_in(page, base, user, lands_on=lands_on)  # the password, and for staff the code from their app
     return page
 
 

@@ -5,14 +5,12 @@ import os
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from django.urls import NoReverseMatch, reverse
 from PIL import Image
 
 from claims.models import Claim, Document
 from tests.e2e.axe import axe_check
-from tests.factories import PASSWORD, resident
+from tests.e2e.login import log_in
+from tests.factories import resident
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,22 +21,6 @@ def jpeg_bytes(colour: str = "red") -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (64, 48), colour).save(buffer, "JPEG")
     return buffer.getvalue()
-
-
-def log_in(page, base: str, user) -> None:
-    try:
-        login_url = reverse("claims:login")
-    except NoReverseMatch:  # no login page yet: a session made by the test client
-        client = Client()
-        client.force_login(user)
-        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                                   "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": base}])
-        return
-    page.goto(base + login_url)
-    page.get_by_label("E-mailadres").fill(user.username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_load_state()
 
 
 def check_page(page, name: str, heading: str | None = None) -> None:

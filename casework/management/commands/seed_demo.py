@@ -37,8 +37,16 @@ class Command(BaseCommand):
             if not demo.password_works(password):
                 self.stdout.write(self.style.WARNING(
                     "The demo logins have another password than the one below (DEMO_PASSWORD at first load)."))
+        keys = demo.ensure_demo_authenticators()
         self.stdout.write(self._states(result.by_state))
         self.stdout.write(self._logins(password))
+        self.stdout.write(self._second_step(keys))
+
+    def _second_step(self, keys: dict[str, str]) -> str:
+        lines = ["", "Staff log in in two steps. The code of the second step: "
+                 "`.venv/bin/python manage.py demo_code <username>` (or add the key to an authenticator app):"]
+        lines += [f"  {username.ljust(16)} {key}" for username, key in sorted(keys.items())]
+        return "\n".join(lines)
 
     def _states(self, by_state: dict[str, int]) -> str:
         return "Claims per state: " + ", ".join(f"{state} {by_state.get(state, 0)}" for state in State.values)
