@@ -2,12 +2,13 @@
 
 from django.urls import path, re_path
 
-from ..views import portal
+from ..views import personal_data, portal
 
 CLAIM = r"^(?P<reference>MS-\d{4}-\d{6})/"
 
 urlpatterns = [
     path("", portal.portal, name="portal"),
+    path("gegevens/", personal_data.personal_data, name="portal_personal_data"),
     re_path(CLAIM + r"$", portal.portal_claim, name="portal_claim"),
     re_path(CLAIM + r"aanvullen/$", portal.portal_answer, name="portal_answer"),
     re_path(CLAIM + r"zienswijze/$", portal.portal_response, name="portal_response"),
