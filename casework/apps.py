@@ -8,4 +8,6 @@ class CaseworkConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (a submitted claim is handed to automatic assignment)
+        # signals: a submitted claim is handed to automatic assignment; retention: clears the staff side's
+        # text when a claim is anonymised (claims/services/retention.py).
+        from . import retention, signals  # noqa: F401

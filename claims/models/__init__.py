@@ -12,6 +12,7 @@ from .outbox import OutgoingEmail
 from .parties import Mandate, Person, PreferredChannel
 from .payment import Payment, PaymentBatch
 from .property import MINING_MUNICIPALITIES, Property
+from .retention import AnonymisationCategory, AnonymisationRecord, RetentionRun
 from .staff import Absence, Recusal, StaffProfile, Team
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "Absence",
     "AccessCode",
     "AccessLog",
+    "AnonymisationCategory",
+    "AnonymisationRecord",
     "Channel",
     "Claim",
     "ClaimTransition",
@@ -43,6 +46,7 @@ __all__ = [
     "Property",
     "Recusal",
     "ReferenceCounter",
+    "RetentionRun",
     "StaffProfile",
     "StatutoryHoliday",
     "Team",
