@@ -57,5 +57,8 @@ def health(request):
     broker = broker_state()
     worker = worker_state() if broker == OK else (IN_PROCESS if broker == IN_PROCESS else DOWN)
     status = 200 if database == OK else 503
-    return JsonResponse({"status": "ok" if status == 200 else "down", "database": database, "broker": broker,
-                         "worker": worker}, status=status)
+    response = JsonResponse({"status": "ok" if status == 200 else "down", "database": database, "broker": broker,
+                             "worker": worker}, status=status)
+    # Answered before the security middleware runs (i3ml/middleware.py), so nosniff is set here.
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

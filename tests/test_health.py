@@ -12,6 +12,7 @@ def test_with_database_and_broker_but_no_worker_the_site_is_up_and_says_so(clien
     response = client.get("/health/")
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("max-age=0")
+    assert response["X-Content-Type-Options"] == "nosniff"
     body = response.json()
     assert (body["status"], body["database"], body["broker"]) == ("ok", "ok", "ok")
     assert body["worker"] == "down"  # no worker runs in this module: letters wait, the pages still work
