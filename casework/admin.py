@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from claims.admin_access import AccessLoggedAdmin
+
 from .models import (
     CommissionAdvice,
     DeadlineMark,
@@ -29,14 +31,14 @@ class ReadOnly(admin.ModelAdmin):
 
 
 @admin.register(Note)
-class NoteAdmin(ReadOnly):
+class NoteAdmin(AccessLoggedAdmin, ReadOnly):
     list_display = ("claim", "kind", "author", "created_at")
     list_filter = ("kind",)
     list_select_related = ("claim", "author")
 
 
 @admin.register(Reassignment)
-class ReassignmentAdmin(ReadOnly):
+class ReassignmentAdmin(AccessLoggedAdmin, ReadOnly):
     list_display = ("claim", "from_guide", "to_guide", "actor", "created_at")
     list_select_related = ("claim", "from_guide", "to_guide", "actor")
 
@@ -58,30 +60,30 @@ class DigestAdmin(ReadOnly):
 
 
 @admin.register(ReviewDeclaration)
-class ReviewDeclarationAdmin(ReadOnly):
+class ReviewDeclarationAdmin(AccessLoggedAdmin, ReadOnly):
     list_display = ("claim", "member", "has_conflict", "declared_at")
 
 
 @admin.register(CommissionAdvice)
-class CommissionAdviceAdmin(ReadOnly):
+class CommissionAdviceAdmin(AccessLoggedAdmin, ReadOnly):
     list_display = ("claim", "member", "total", "created_at")
 
 
 @admin.register(ItemAdvice)
-class ItemAdviceAdmin(ReadOnly):
+class ItemAdviceAdmin(AccessLoggedAdmin, ReadOnly):
     list_display = ("advice", "damage_item", "plausibility", "percentage", "amount")
 
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnly):
+class DecisionAdmin(AccessLoggedAdmin, ReadOnly):
     list_display = ("claim", "kind", "outcome", "total", "route", "decided_by", "created_at")
 
 
 @admin.register(DecisionItem)
-class DecisionItemAdmin(ReadOnly):
+class DecisionItemAdmin(AccessLoggedAdmin, ReadOnly):
     list_display = ("decision", "damage_item", "plausibility", "amount")
 
 
 @admin.register(Objection)
-class ObjectionAdmin(ReadOnly):
+class ObjectionAdmin(AccessLoggedAdmin, ReadOnly):
     list_display = ("claim", "received_on", "late", "handler", "outcome", "created_at")

@@ -1,17 +1,20 @@
 """The back office. Every model can be browsed; `status` is read-only and changes only through the
-admin actions below, which call `claim_transition` like every other way in."""
+admin actions below, which call `claim_transition` like every other way in. Opening a record with personal data
+is recorded in the access log (claims/admin_access.py)."""
 
 from django.contrib import admin, messages
 from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from .admin_access import AccessLoggedAdmin
 from .admin_forms import TransitionForm
 from .errors import TransitionRefused
 from .models import (
     Absence,
     AccessCode,
     AccessLog,
+    AnonymisationRecord,
     Claim,
     ClaimTransition,
     ClockEvent,
@@ -28,6 +31,7 @@ from .models import (
     Property,
     Recusal,
     ReferenceCounter,
+    RetentionRun,
     StaffProfile,
     StatutoryHoliday,
     Team,
@@ -104,7 +108,8 @@ def _transition_action(name: str):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(AccessLoggedAdmin, admin.ModelAdmin):
+    log_changelist = True
     list_display = ("reference", "status", "property", "applicant", "caseworker", "decision_due", "urgent")
     list_filter = ("status", "urgent", "channel", "property__municipality")
     search_fields = ("reference", "applicant__name", "property__postcode", "property__street")
@@ -128,14 +133,16 @@ class ClaimAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AccessLoggedAdmin, admin.ModelAdmin):
+    log_changelist = True
     list_display = ("name", "email", "phone", "preferred_channel", "language")
     search_fields = ("name", "email")
     raw_id_fields = ("user",)
 
 
 @admin.register(Property)
-class PropertyAdmin(admin.ModelAdmin):
+class PropertyAdmin(AccessLoggedAdmin, admin.ModelAdmin):
+    log_changelist = True
     list_display = ("__str__", "municipality", "in_mining_area", "build_year")
     list_filter = ("in_mining_area", "municipality")
     search_fields = ("postcode", "street", "town")
@@ -143,26 +150,27 @@ class PropertyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mandate)
-class MandateAdmin(admin.ModelAdmin):
+class MandateAdmin(AccessLoggedAdmin, admin.ModelAdmin):
     list_display = ("representative", "principal", "scope", "valid_from", "valid_until")
     raw_id_fields = ("principal", "representative", "claim")
 
 
 @admin.register(DamageItem)
-class DamageItemAdmin(admin.ModelAdmin):
+class DamageItemAdmin(AccessLoggedAdmin, admin.ModelAdmin):
     list_display = ("claim", "position", "location", "kind", "expert_verdict", "repair_cost")
     list_filter = ("kind", "expert_verdict")
     raw_id_fields = ("claim",)
 
 
 @admin.register(Document)
-class DocumentAdmin(ReadOnlyAdmin):
+class DocumentAdmin(AccessLoggedAdmin, ReadOnlyAdmin):
+    log_changelist = True
     list_display = ("title", "claim", "kind", "content_type", "size", "created_at")
     list_filter = ("kind",)
 
 
 @admin.register(ClaimTransition)
-class ClaimTransitionAdmin(ReadOnlyAdmin):
+class ClaimTransitionAdmin(AccessLoggedAdmin, ReadOnlyAdmin):
     list_display = ("claim", "name", "from_state", "to_state", "actor", "created_at")
     list_filter = ("name",)
     list_select_related = ("claim", "actor")
@@ -209,14 +217,14 @@ class AbsenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ReadOnlyAdmin):
+class InspectionAdmin(AccessLoggedAdmin, ReadOnlyAdmin):
     list_display = ("claim", "expert", "status", "chosen_on", "objection_due", "starts_at", "visited_at")
     list_filter = ("status",)
     list_select_related = ("claim", "expert")
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(AccessLoggedAdmin, ReadOnlyAdmin):
     list_display = ("claim", "amount", "status", "recorded_by", "approved_by", "batch", "created_at")
     list_filter = ("status",)
     list_select_related = ("claim", "recorded_by", "approved_by", "batch")
@@ -235,7 +243,7 @@ class RecusalAdmin(ReadOnlyAdmin):
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(ReadOnlyAdmin):
+class OutgoingEmailAdmin(AccessLoggedAdmin, ReadOnlyAdmin):
     list_display = ("to", "subject", "purpose", "created_at", "sent_at", "attempts")
 
 
@@ -245,22 +253,40 @@ class ReferenceCounterAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Letter)
-class LetterAdmin(ReadOnlyAdmin):
+class LetterAdmin(AccessLoggedAdmin, ReadOnlyAdmin):
     list_display = ("claim", "kind", "recipient", "language", "status", "attempts", "created_at", "rendered_at")
     list_filter = ("kind", "status")
     list_select_related = ("claim", "recipient")
 
 
 @admin.register(Message)
-class MessageAdmin(ReadOnlyAdmin):
+class MessageAdmin(AccessLoggedAdmin, ReadOnlyAdmin):
     list_display = ("claim", "kind", "direction", "author", "created_at", "handled_at")
     list_filter = ("kind", "direction")
     list_select_related = ("claim", "author")
 
 
 @admin.register(AccessCode)
-class AccessCodeAdmin(ReadOnlyAdmin):
+class AccessCodeAdmin(AccessLoggedAdmin, ReadOnlyAdmin):
     # Only hashes are stored; nothing here can be used to log in.
     list_display = ("person", "purpose", "expires_at", "used_at", "attempts")
     list_filter = ("purpose",)
     exclude = ("code_hash",)
+
+
+# Retention (claims/services/retention.py): what was anonymised, when and by which run. No personal data here.
+@admin.register(RetentionRun)
+class RetentionRunAdmin(ReadOnlyAdmin):
+    list_display = ("started_at", "finished_at", "trigger", "years", "cutoff", "claims_done", "persons_done",
+                    "files_deleted", "skipped", "failed")
+    list_filter = ("trigger",)
+    date_hierarchy = "started_at"
+
+
+@admin.register(AnonymisationRecord)
+class AnonymisationRecordAdmin(ReadOnlyAdmin):
+    list_display = ("reference", "anonymised_at", "closed_at", "run", "files_deleted", "persons_anonymised",
+                    "property_anonymised")
+    list_select_related = ("run",)
+    search_fields = ("reference",)
+    date_hierarchy = "anonymised_at"

@@ -246,3 +246,53 @@ def test_the_page_runs_the_same_queries_with_3_and_with_120_rows(client, cast):
     response = client.get(page_url(claim))
     assert response.context["page"].paginator.num_pages == 3
     assert len(response.context["page"].object_list) == 50
+
+
+# --- the admin is a way in too ---------------------------------------------------------------------------------
+
+def test_opening_records_in_the_admin_is_recorded(client, cast, media):
+    claim = claim_in(cast, "inspection")
+    document = photo(claim, cast.resident)
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    viewed = AccessLog.Action.ADMIN_VIEWED
+
+    assert get(client, reverse("admin:claims_claim_change", args=[claim.pk])).status_code == 200
+    first = only_row(user=admin_user, claim=claim, action=viewed, detail=f"claims.Claim {claim.pk}")
+
+    opened = [
+        (reverse("admin:claims_person_change", args=[cast.person.pk]), None, None),
+        (reverse("admin:claims_document_change", args=[document.pk]), claim, document),
+        (reverse("admin:claims_damageitem_change", args=[claim.damage_items.first().pk]), claim, None),
+        (reverse("admin:claims_claim_changelist") + "?q=Heerlen", None, None),
+        (reverse("admin:claims_person_changelist"), None, None),
+    ]
+    for url, _claim, _document in opened:
+        assert get(client, url).status_code == 200, url
+    rows = list(AccessLog.objects.filter(pk__gt=first.pk).order_by("pk"))
+    assert [(r.action, r.claim, r.document, r.user) for r in rows] == [
+        (viewed, c, d, admin_user) for _url, c, d in opened]
+    assert [r.detail for r in rows[3:]] == ["claims.Claim list ?q=Heerlen", "claims.Person list"]
+    assert all(r.ip_address == IP for r in rows)
+
+
+def test_the_admin_records_nothing_it_did_not_show(client, cast):
+    claim = claim_in(cast, "intake")
+    client.force_login(UserFactory(is_staff=True))  # staff without any admin permission: 403, nothing shown
+    assert get(client, reverse("admin:claims_claim_change", args=[claim.pk])).status_code == 403
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert get(client, reverse("admin:claims_claim_change", args=[999999])).status_code == 302  # no such claim
+    assert get(client, reverse("admin:claims_statutoryholiday_changelist")).status_code == 200  # no personal data
+    assert not AccessLog.objects.exists()
+
+
+def test_a_staff_account_without_a_role_is_recorded_in_the_admin(client, cast):
+    """Admin access is given by is_staff and model permissions, not by a role: such a reader is staff too."""
+    from django.contrib.auth.models import Permission
+
+    claim = claim_in(cast, "intake")
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_claim"))
+    client.force_login(user)
+    assert get(client, reverse("admin:claims_claim_change", args=[claim.pk])).status_code == 200
+    only_row(user=user, claim=claim, action=AccessLog.Action.ADMIN_VIEWED)
