@@ -6,7 +6,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv setup run test lint bench services-up services-down debs
+.PHONY: help venv setup run test lint bench load services-up services-down debs
 
 help:
 	@echo "make run     migrate, seed the demo and serve on http://127.0.0.1:8000"
@@ -14,6 +14,7 @@ help:
 	@echo "make lint    ruff"
 	@echo "make setup   create .venv and install the project (again when pyproject.toml changed)"
 	@echo "make bench   benchmarks"
+	@echo "make load    mixed load test: 50 users (residents, case guides, API) for 60 s on loopback"
 
 $(VENV)/bin/python:
 	@test -n "$(PYTHON)" || { echo "python3.11 not found" >&2; exit 1; }
@@ -43,6 +44,13 @@ openapi: setup
 bench: setup
 	$(VENV)/bin/python bench/letter_rendering.py
 	$(VENV)/bin/python bench/casework_pages.py
+
+# Its own database (made, seeded and dropped), gunicorn and a Celery worker on loopback, locust for 60 s.
+# Arguments after LOAD_ARGS, e.g. `make load LOAD_ARGS="--users 100 --time 120 --keep-db"`.
+load: setup
+	$(VENV)/bin/python -m pip install -q -e ".[dev,bench]"
+	scripts/services.sh up
+	$(VENV)/bin/python bench/load_mixed.py $(LOAD_ARGS)
 
 debs:
 	scripts/services.sh debs

@@ -20,6 +20,7 @@ TEST_DEBS=(
     postgresql-client                          # pg_isready, psql
     redis-tools                                # redis-cli
     gettext                                    # msgfmt, for compilemessages
+    docker-compose                             # `docker-compose config`: tests/test_compose_file.py (no daemon)
 )
 
 PG_HOST=127.0.0.1
