@@ -34,4 +34,4 @@ USER mijnschade
 VOLUME ["/data/files"]
 
 EXPOSE 8000
-CMD ["gunicorn", "i3ml.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "i3ml.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--keep-alive", "75", "--access-logfile", "-"]

@@ -333,6 +333,10 @@ def start_gunicorn(args, env: dict, port: int, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "i3ml.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
          "--threads", str(args.threads), "--timeout", "60", "--access-logfile", "-", "--no-control-socket",
+         # Longer than any user's pause: gunicorn's default (2 s) closes an idle connection just as a user sends
+         # its next POST on it, which a client cannot safely retry ("connection closed"). nginx in front does
+         # the same with its own keepalive_timeout (75 s).
+         "--keep-alive", "75",
          "--access-logformat", '%(s)s %(m)s "%(U)s" %(M)sms'],
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
 
