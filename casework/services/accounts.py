@@ -15,6 +15,7 @@ from django_otp import devices_for_user
 
 from claims import roles as R
 from claims.errors import FORBIDDEN, TransitionForbidden
+from claims.sessions import sessions_end
 from claims.twofactor import needs_second_factor
 
 User = get_user_model()
@@ -86,5 +87,8 @@ def second_factor_reset(*, user, actor) -> int:
         device.delete()
         removed += 1
     if removed:
+        # A session that passed the second step with the old app stays valid otherwise (the guard reads only the
+        # session): the lost phone's browser may be one of them.
+        sessions_end(user=user)
         _record(actor=actor, user=user, message=SECOND_FACTOR_RESET)
     return removed

@@ -253,6 +253,25 @@ def test_clearing_the_second_factor_removes_app_and_reserve_codes_and_is_recorde
     assert [r["label"] for r in response.context["recent"]] == ["Tweede stap gewist"]
 
 
+def test_clearing_the_second_factor_ends_the_staff_members_sessions_and_only_theirs(coordinator):
+    guide = UserFactory(role=R.CASEWORKER)
+    with_second_factor(guide)
+    on_the_lost_phone, at_the_office = Client(), Client()
+    on_the_lost_phone.force_login(guide)
+    at_the_office.force_login(guide)
+    colleague = Client()
+    colleague.force_login(UserFactory(role=R.CASEWORKER))
+    assert on_the_lost_phone.get(reverse("casework:caseload")).status_code == 200
+
+    second_factor_reset(user=guide, actor=coordinator)
+
+    for client in (on_the_lost_phone, at_the_office):
+        response = client.get(reverse("casework:caseload"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("claims:login"))
+    assert colleague.get(reverse("casework:caseload")).status_code == 200
+    assert logged_in_as(coordinator).get(reverse(PAGE)).status_code == 200
+
+
 def test_clearing_when_there_is_nothing_records_nothing(coordinator):
     guide = UserFactory(role=R.CASEWORKER)
     assert second_factor_reset(user=guide, actor=coordinator) == 0
