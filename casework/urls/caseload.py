@@ -5,12 +5,14 @@ from django.urls import path
 
 from claims.views import personal_data
 
-from ..views import caseload, team, team_logins
+from ..views import caseload, dashboard, team, team_logins
 
 urlpatterns = [
     path("", caseload.caseload, name="caseload"),
     path("export.csv", caseload.caseload_csv, name="caseload_csv"),
     path("team/", team.team, name="team"),
+    path("overzicht/", dashboard.dashboard, name="dashboard"),
+    path("overzicht/export.csv", dashboard.dashboard_csv, name="dashboard_csv"),
     path("team/afwezigheid/", team.absence_new, name="team_absence"),
     path("team/afwezigheid/<int:pk>/beeindigen/", team.absence_stop, name="team_absence_end"),
     path("team/inloggen/", team_logins.team_logins, name="team_logins"),

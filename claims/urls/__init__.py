@@ -8,6 +8,7 @@ app_name = "claims"
 
 urlpatterns = [
     path("", public.home, name="home"),
+    path("cijfers/", public.figures_page, name="figures"),
     path("", include("claims.urls.accounts")),
     path("melden/", include("claims.urls.report")),
     path("loket/", include("claims.urls.desk")),

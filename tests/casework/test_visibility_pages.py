@@ -409,6 +409,9 @@ TRIES: list[Try] = [
     Try("team-logins-second-factor-POST", "POST",
         lambda w: (reverse("casework:team_login_second_factor_reset", kwargs={"pk": w.cast.caseworker.pk}), {}),
         rightful="cast.coordinator", rightful_changes=False),
+    # The management dashboard (issue 8): figures only, for coordinators (tests/casework/test_dashboard.py).
+    Try("dashboard-GET", "GET", lambda w: (reverse("casework:dashboard") + "?municipality=Heerlen", {})),
+    Try("dashboard-csv", "GET", lambda w: (reverse("casework:dashboard_csv"), {}), download=True),
     # The expert's pages.
     Try("expert-home", "GET", lambda w: (reverse("casework:expert_home"), {}), lists=True, rightful="cast.expert"),
     Try("expert-inspection-GET", "GET", lambda w: (expert_url("expert_inspection", w.target), {}),

@@ -65,7 +65,7 @@ RULES: dict[str, Rule] = {
         "claims:register", "claims:check_email", "claims:verify_email", "claims:resend_verification",
         "claims:password_reset", "claims:password_reset_done", "claims:password_reset_confirm",
         "claims:password_reset_complete", "claims:activate", "claims:privacy", "claims:login_code",
-        "claims:two_factor_setup", "claims:two_factor_backup_codes")},
+        "claims:two_factor_setup", "claims:two_factor_backup_codes", "claims:figures")},
     # A signed-in person's own lists and forms.
     **{name: LIST for name in (
         "claims:preferences", "claims:report_start", "claims:report_new", "claims:desk", "claims:desk_new",
@@ -103,6 +103,8 @@ RULES: dict[str, Rule] = {
     "casework:team_login_second_factor_reset": Rule("account", only=W.COORDINATOR),
     # A resident's AVG request on paper: the coordinator downloads the ZIP of a person (by the Person's id).
     "casework:person_personal_data": Rule("person", only=W.COORDINATOR),
+    # The management dashboard and its CSV (issue 8): aggregate figures for the coordinator, no claim named.
+    "casework:dashboard": LIST, "casework:dashboard_csv": LIST,
 }
 # The admin site is one gate (AdminSite.admin_view: an active staff account), whatever the model; the API is
 # probed by token below.
