@@ -41,9 +41,15 @@ lint: setup
 openapi: setup
 	$(VENV)/bin/python manage.py spectacular --file openapi.yaml
 
+# Issue 8: database `bench` (made, migrated and seeded with 250,000 claims when needed; reused after), gunicorn and
+# a worker on loopback, every page beside the admin and its bare SQL, letters, a 30 s mixed load: one table, also in
+# bench/RESULTS.md. Then the in-process page timings with the EXPLAIN findings (why a page is slow).
+# Arguments after BENCH_ARGS, e.g. `make bench BENCH_ARGS="--claims 5000 --runs 20 --mixed 0"`.
 bench: setup
-	$(VENV)/bin/python bench/letter_rendering.py
-	$(VENV)/bin/python bench/casework_pages.py
+	$(VENV)/bin/python -m pip install -q -e ".[dev,bench]"
+	scripts/services.sh up
+	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
+	$(VENV)/bin/python bench/casework_pages.py --runs 20 --claims 1  # on what run.py left; never seeds
 
 # Its own database (made, seeded and dropped), gunicorn and a Celery worker on loopback, locust for 60 s.
 # Arguments after LOAD_ARGS, e.g. `make load LOAD_ARGS="--users 100 --time 120 --keep-db"`.
