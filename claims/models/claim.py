@@ -125,6 +125,8 @@ class Claim(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["expert", "status"], name="claim_expert"),
             models.Index(fields=["filed_by"], name="claim_filed_by"),
             models.Index(fields=["submitted_at"], name="claim_submitted_at"),
+            # The default order (newest first): the API's list and the admin read 25 rows, not sort 250,000.
+            models.Index(fields=["created_at", "id"], name="claim_newest"),
             # The caseload's order has its own index, PostgreSQL only: see migration 0006.
             models.Index(fields=["safety_visit_due", "id"], name="claim_urgent_visit", condition=Q(urgent=True)),
         ]
