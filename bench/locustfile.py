@@ -20,7 +20,7 @@ import time
 from functools import cache
 from urllib.parse import urlencode, urlsplit
 
-from locust import between, task
+from locust import between, constant, task
 from locust.contrib.fasthttp import FastHttpUser
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -32,6 +32,12 @@ CASELOAD_FILTERS = ("?overdue=on", "?status=inspection", "?status=intake", "?urg
 API_FILTERS = ("?status=intake", "?status=inspection&municipality={m}", "?overdue=true", "?urgent=true",
                "?ordering=-updated_at", "?page=2", "?submitted_after=2025-01-01&ordering=decision_due",
                "?municipality={m}&page_size=100", "?status=decided&status=settlement")
+
+
+def pause(low: float, high: float):
+    """A person's pause between pages; none with LOAD_NO_PAUSE=1, to find how many requests a second the server
+    answers when every user asks again at once (bench/run.py's saturating run)."""
+    return constant(0) if os.environ.get("LOAD_NO_PAUSE") == "1" else between(low, high)
 
 
 @cache
@@ -68,7 +74,7 @@ class Browser(FastHttpUser):
     """A person with a browser: forms with their CSRF token, redirects looked at one by one."""
 
     abstract = True
-    wait_time = between(1, 3)
+    wait_time = pause(1, 3)
     csrf = ""
     cached = False  # the browser has the style sheet and scripts (whitenoise lets it keep them)
 
@@ -249,7 +255,7 @@ class ApiClient(FastHttpUser):
     """A system with a key of its own (Bearer): the claim list with filters, claims, their history, the feed."""
 
     fixed_count = 0
-    wait_time = between(0.5, 1.5)
+    wait_time = pause(0.5, 1.5)
     cursor = ""
 
     def on_start(self) -> None:
