@@ -112,7 +112,8 @@ def _restore(cur, dropped: tuple[list, list, list], progress: Progress) -> None:
 # items' share grows with their number per claim.
 WEIGHTS = {
     "wipe, drop indexes and foreign keys": 0.4, "staff, teams, groups": 0.1, "persons": 0.8, "homes": 1.1,
-    "claim plan": 5.5, "claims": 3.5, "transitions": 7.5, "clock events": 1.5, "receipt letters + documents": 5.0,
+    "claim plan": 5.5, "claims": 3.5, "transitions": 7.5, "clock events": 1.5, "first decisions": 1.0,
+    "receipt letters + documents": 5.0,
     "inspections": 1.0, "messages": 0.8, "notes and calls": 1.1, "deadline marks, absences": 0.1,
     "sequences, reference counters": 0.1, "rebuild indexes, check foreign keys": 24.0, "VACUUM (ANALYZE)": 5.0,
 }
@@ -171,10 +172,12 @@ def seed(n_claims: int = 250_000, *, guides: int = 100, persons: int | None = No
         part("homes", tables.seed_properties, cur, properties, rng)
         part("claim plan", tables.seed_plan, cur, n_claims, properties, persons, users, team_guides, now, today,
              items_per_claim)
-        part("claims", tables.seed_claims, cur)
-        _seed_damage_in_chunks(cur, n_claims, progress)
+        # The history before the claims: each claim's first decision is read from it (tables.seed_first_decisions).
         part("transitions", tables.seed_transitions, cur)
         part("clock events", tables.seed_clock, cur)
+        part("first decisions", tables.seed_first_decisions, cur)
+        part("claims", tables.seed_claims, cur)
+        _seed_damage_in_chunks(cur, n_claims, progress)
         part("receipt letters + documents", tables.seed_letters, cur, n_claims)
         part("inspections", tables.seed_inspections, cur)
         part("messages", tables.seed_messages, cur, now)

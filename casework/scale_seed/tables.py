@@ -267,6 +267,35 @@ def seed_plan(cur, n_claims, properties, persons, users, team_guides, now, today
     cur.execute("ALTER TABLE bench_plan ADD PRIMARY KEY (id)")
 
 
+def seed_first_decisions(cur) -> None:
+    """The first decision of each claim and the days its clock was suspended before it (seed_claims adds the
+    calendar days from submission), as the lifecycle service
+    stores them on the claim (claims.figures.suspended_days): from the transitions and clock events already
+    loaded, into a temp table that seed_claims reads, so the claims are written once (an UPDATE afterwards would
+    leave the table twice its size). Joins only: the indexes are dropped while loading."""
+    cur.execute("""
+        CREATE TEMP TABLE bench_first ON COMMIT DROP AS
+        WITH decided AS (
+            SELECT claim_id AS id, MIN(created_at) AS decided_at,
+                   (MIN(created_at) AT TIME ZONE 'Europe/Amsterdam')::date AS end_day
+            FROM claims_claimtransition WHERE to_state IN ('decided', 'not_admissible') GROUP BY claim_id
+        ), suspensions AS (
+            SELECT d.id, e.on_date,
+                   LEAST(MIN(r.on_date), e.due_date + 1, d.end_day + 1) AS until
+            FROM decided d
+            JOIN claims_clockevent e ON e.claim_id = d.id AND e.kind = 'suspend'
+                                        AND e.cause IN ('info_request', 'on_hold') AND e.on_date <= d.end_day
+            LEFT JOIN claims_clockevent r ON r.claim_id = e.claim_id AND r.kind = 'resume'
+                                             AND r.cause IN (e.cause, '') AND r.on_date >= e.on_date
+            GROUP BY e.id, d.id, e.on_date, e.due_date, d.end_day
+        )
+        SELECT d.id, d.decided_at, COALESCE(SUM(GREATEST(0, s.until - s.on_date - 1)), 0)::int AS suspended
+        FROM decided d LEFT JOIN suspensions s ON s.id = d.id
+        GROUP BY d.id, d.decided_at
+    """)
+    cur.execute("ALTER TABLE bench_first ADD PRIMARY KEY (id)")
+
+
 def seed_claims(cur) -> None:
     cur.execute("""
         INSERT INTO claims_claim (
@@ -274,7 +303,7 @@ def seed_claims(cur) -> None:
             created_at, updated_at, submitted_at, decided_at, closed_at, decision_due, clock_suspended, reply_due,
             objection_due, objection_decision_due, safety_visit_due, outcome, claimed_amount, awarded_amount,
             paid_amount, caseworker_id, expert_id, filed_by_id, applicant_id, property_id, in_owners_association,
-            owner_occupied, report_step)
+            owner_occupied, report_step, first_decided_at, first_decision_days, first_decision_suspended_days)
         SELECT id,
                'MS-' || yr || '-' || lpad((row_number() OVER (PARTITION BY yr ORDER BY created_at, id))::text, 6, '0'),
                channel, status, held_from, urgent, priority,
@@ -292,9 +321,13 @@ def seed_claims(cur) -> None:
                CASE WHEN status <> 'draft' THEN guide_id END,
                expert_id, filed_by, applicant_id, property_id, e > 0.95, e < 0.93,
                CASE WHEN status = 'draft'
-                    THEN (ARRAY['woning', 'eigendom', 'schade', 'controle'])[1 + floor(u * 4)::int] ELSE '' END
-        FROM (SELECT p.*, extract(year FROM created_at AT TIME ZONE 'Europe/Amsterdam')::int AS yr
-              FROM bench_plan p) plan
+                    THEN (ARRAY['woning', 'eigendom', 'schade', 'controle'])[1 + floor(u * 4)::int] ELSE '' END,
+               first_decided_at,
+               (first_decided_at AT TIME ZONE 'Europe/Amsterdam')::date - (sub AT TIME ZONE 'Europe/Amsterdam')::date,
+               first_decision_suspended_days
+        FROM (SELECT p.*, extract(year FROM p.created_at AT TIME ZONE 'Europe/Amsterdam')::int AS yr,
+                     f.decided_at AS first_decided_at, f.suspended AS first_decision_suspended_days
+              FROM bench_plan p LEFT JOIN bench_first f ON f.id = p.id) plan
         ORDER BY id
     """, {"texts": list(CLAIM_TEXTS), "n_texts": len(CLAIM_TEXTS)})
 

@@ -1,7 +1,7 @@
 """One service function per transition of DESIGN.md, and `claim_transition` that dispatches to them."""
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from .. import deadlines, letters, notifications
+from .. import deadlines, figures, letters, notifications
 from .. import roles as R
 from ..errors import TransitionRefused
 from ..models import Claim, ClockEvent, ClockEventKind, Inspection, LetterKind, Outcome
@@ -112,19 +112,34 @@ def claim_declare_not_admissible(*, claim: Claim, actor, reason: str = "") -> Cl
     events = []
     if claim.status == State.INFO_REQUESTED:
         events.append(ClockEvent(kind=K.RESUME, cause=Cause.INFO_REQUEST, on_date=today(), reason=reason))
-    _mark_decided(claim, outcome=Outcome.NOT_ADMISSIBLE, amount=Decimal("0.00"))
+    _mark_decided(claim, outcome=Outcome.NOT_ADMISSIBLE, amount=Decimal("0.00"), clock_events=events)
     claim = finish(claim, name="declare_not_admissible", actor=actor, reason=reason, clock_events=events)
     letters.schedule(claim=claim, kind=LetterKind.NOT_ADMISSIBLE,
                      key=letters.transition_key(claim, "declare_not_admissible", LetterKind.NOT_ADMISSIBLE))
     return claim
 
 
-def _mark_decided(claim: Claim, *, outcome: str, amount: Decimal) -> None:
+def _mark_decided(claim: Claim, *, outcome: str, amount: Decimal, clock_events: Sequence[ClockEvent] = ()) -> None:
     claim.outcome = outcome
     claim.awarded_amount = amount
     claim.decided_at = now()
     claim.reply_due = None
     claim.objection_due = deadlines.objection_due(local_date(claim.decided_at))
+    if claim.first_decided_at is None:
+        _mark_first_decision(claim, clock_events)
+
+
+def _mark_first_decision(claim: Claim, clock_events: Sequence[ClockEvent]) -> None:
+    """The dashboard's time to the first decision (claims.figures) reads these; a later decision, after a
+    reopen, leaves them. `clock_events` are the ones this step is about to record (a resume ends an info request
+    today)."""
+    events = [*claim.clock_events.filter(kind__in=(K.SUSPEND, K.RESUME))
+              .values_list("kind", "cause", "on_date", "due_date"),
+              *((event.kind, event.cause, event.on_date, event.due_date) for event in clock_events)]
+    decided_on = local_date(claim.decided_at)
+    claim.first_decided_at = claim.decided_at
+    claim.first_decision_days = (decided_on - local_date(claim.submitted_at)).days
+    claim.first_decision_suspended_days = figures.suspended_days(events, decided_on)
 
 
 @transaction.atomic

@@ -16,10 +16,10 @@ from django.db.models import Avg, Count, Max, Min
 from casework.models import DeadlineMark
 from casework.scale_seed import MARKER, seed
 from casework.scale_seed.vocabulary import STATES
-from claims import timeutil
+from claims import figures, timeutil
 from claims.deadlines import decision_clock
 from claims.models import Claim, ClaimTransition, ClockEvent, DamageItem
-from claims.states import OPEN_STATES, SUSPENDED_STATES, State
+from claims.states import DECISION_STATES, OPEN_STATES, SUSPENDED_STATES, State
 from tests.factories import draft_claim, resident
 
 CLAIMS = 1500  # small, yet enough that even the rarest states (4 and 5 per mille) come up with this seed
@@ -108,6 +108,32 @@ def test_deadlines_fit_the_state(seeded):
         events[event.claim_id].append(event)
     for pk, claim in open_claims.items():
         assert decision_clock(events[pk], as_of=today).due == claim.decision_due, claim.reference
+
+
+def test_the_first_decision_on_the_claim_is_what_the_history_says(seeded):
+    # The dashboard reads the first decision from the claim (claims.figures); the seed must store what the
+    # lifecycle service would have: the first step into a decision state, and the suspended days before it.
+    firsts = {}
+    for claim_id, created_at in (ClaimTransition.objects.filter(to_state__in=DECISION_STATES)
+                                 .order_by("created_at", "id").values_list("claim_id", "created_at")):
+        firsts.setdefault(claim_id, created_at)
+    stored = {pk: (at, days, suspended) for pk, at, days, suspended in Claim.objects.values_list(
+        "id", "first_decided_at", "first_decision_days", "first_decision_suspended_days")}
+    submitted = dict(Claim.objects.values_list("id", "submitted_at"))
+    assert {pk for pk, (at, _days, _suspended) in stored.items() if at is not None} == set(firsts)
+    assert not [pk for pk, row in stored.items() if row[0] is None and row != (None, None, None)]
+    events = defaultdict(list)
+    for claim_id, *event in ClockEvent.objects.filter(claim_id__in=firsts).values_list(
+            "claim_id", "kind", "cause", "on_date", "due_date"):
+        events[claim_id].append(tuple(event))
+    suspended = 0
+    for pk, decided_at in firsts.items():
+        decided_on = timeutil.local_date(decided_at)
+        expected = figures.suspended_days(events[pk], decided_on)
+        days = (decided_on - timeutil.local_date(submitted[pk])).days
+        assert stored[pk] == (decided_at, days, expected), pk
+        suspended += expected > 0
+    assert suspended  # some decided claims had their clock suspended before the decision
 
 
 def test_seeding_again_replaces_its_own_data(seeded):

@@ -99,6 +99,13 @@ def _count(client) -> int:
     return len(queries)
 
 
+def test_the_headlines_take_three_queries():
+    build(Cast())
+    with CaptureQueriesContext(connection) as queries:
+        figures.headlines(as_of=AS_OF)
+    assert len(queries) == 3  # counts by state and municipality with amounts, times, weeks
+
+
 def test_the_number_of_queries_does_not_grow_with_the_data(client, fresh_cache):
     cast = Cast()
     build(cast)
