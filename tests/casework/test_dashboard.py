@@ -16,10 +16,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casework import dashboard as D
+from casework.services import payments as pay
 from casework.services.safety import claim_record_safety_visit
 from claims import figures
+from claims import roles as R
 from claims.figures import Scope
-from claims.timeutil import frozen
+from claims.timeutil import frozen, today
 from tests.factories import Cast, UserFactory, claim_in, draft_claim
 
 pytestmark = pytest.mark.django_db
@@ -63,8 +65,15 @@ def build(cast: Cast) -> dict:
     b = fire(cast, b, at(2026, 1, 12), "request_info", reply_days=30)
     b = fire(cast, b, at(2026, 1, 22), "receive_info")
     b = fire(cast, b, at(2026, 1, 22), *TO_DECISION[1:])
-    claims["b"] = fire(cast, b, at(2026, 2, 16), "decide", outcome="partly_granted",
-                       awarded_amount=Decimal("1000.00"))
+    b = fire(cast, b, at(2026, 2, 16), "decide", outcome="partly_granted", awarded_amount=Decimal("1000.00"))
+    # B's 1000 is paid on Fri 20 Feb (record, a colleague approves, the bank file, paid): on to settlement.
+    with frozen(at(2026, 2, 20)):
+        payment = pay.payment_record(claim=b, actor=cast.finance, iban="NL91ABNA0417164300",
+                                     account_holder=cast.person.name)
+        pay.payment_approve(payment=payment, actor=UserFactory(role=R.FINANCE))
+        pay.batch_mark_paid(batch=pay.batch_create(actor=cast.finance, execution_date=today()),
+                            actor=cast.finance)
+    claims["b"] = b
     # C (the claim that comes back): submitted Mon 12 Jan, decided Mon 26 Jan (14 days), objection 2 Feb, decided
     # on 9 Feb (unfounded: the award stands, on to settlement). Its time stays the 14 days to the FIRST decision.
     c = submitted(cast, at(2026, 1, 12))
@@ -130,9 +139,9 @@ def test_new_claims_per_week(data):
 def test_work_in_progress_per_state(data):
     result = board()
     assert {state: n for state, n in result.states.items() if n} == {
-        "submitted": 4, "intake": 3, "objection": 1, "decided": 1, "settlement": 1, "not_admissible": 1}
+        "submitted": 4, "intake": 3, "objection": 1, "settlement": 2, "not_admissible": 1}
     assert "draft" not in result.states
-    assert result.in_progress == 9  # 4 submitted + 3 intake + objection + settlement
+    assert result.in_progress == 10  # 4 submitted + 3 intake + objection + 2 settlement (B paid, C)
 
 
 def test_time_to_the_first_decision_calendar_and_without_suspension(data):
@@ -167,12 +176,12 @@ def test_urgent_claims_and_the_48_hour_visit(data):
 def test_amounts_decided_and_paid(data):
     amounts = board().amounts
     assert amounts == {"decided": 4, "granted": 2, "partly_granted": 1, "rejected": 0, "not_admissible": 1,
-                       "awarded": Decimal("9500.00"), "paid": Decimal("0.00")}
+                       "awarded": Decimal("9500.00"), "paid": Decimal("1000.00")}
 
 
 def test_per_municipality(data):
     assert board().municipalities == [
-        {"municipality": "Heerlen", "submitted": 10, "in_progress": 8, "decided": 4, "awarded": Decimal("9500.00")},
+        {"municipality": "Heerlen", "submitted": 10, "in_progress": 9, "decided": 4, "awarded": Decimal("9500.00")},
         {"municipality": "Kerkrade", "submitted": 1, "in_progress": 1, "decided": 0, "awarded": Decimal("0.00")},
     ]
 
@@ -306,15 +315,15 @@ def test_the_figures_are_kept_for_ten_minutes(client, cast, data, monkeypatch):
     try:
         client.force_login(cast.coordinator)
         with frozen(NOW):
-            assert client.get(PAGE).context["board"].in_progress == 9
+            assert client.get(PAGE).context["board"].in_progress == 10
         submitted(cast, at(2026, 3, 2, 11))
         with frozen(NOW), CaptureQueriesContext(connection) as queries:
             response = client.get(PAGE)
-        assert response.context["board"].in_progress == 9  # as counted ten minutes ago at most
+        assert response.context["board"].in_progress == 10  # as counted ten minutes ago at most
         assert not [q for q in queries.captured_queries if "claims_claim" in q["sql"]]
         assert "geteld om 12:00 uur" in response.content.decode()
         cache.delete(key)
         with frozen(NOW):
-            assert client.get(PAGE).context["board"].in_progress == 10
+            assert client.get(PAGE).context["board"].in_progress == 11
     finally:
         cache.delete(key)

@@ -38,10 +38,10 @@ def test_the_headlines_by_hand():
     cast = Cast()
     build(cast)
     h = figures.headlines(as_of=AS_OF)
-    assert h.submitted == 11 and h.in_progress == 9
+    assert h.submitted == 11 and h.in_progress == 10
     assert h.times is None  # 4 decisions: fewer than 10, too few to show
-    assert h.awarded == Decimal("9500.00") and h.paid == Decimal("0.00")
-    # Heerlen: 10 submitted, 8 in progress, 4 decided; Kerkrade 1, 1, 0: below 10 is suppressed (None).
+    assert h.awarded == Decimal("9500.00") and h.paid == Decimal("1000.00")
+    # Heerlen: 10 submitted, 9 in progress, 4 decided; Kerkrade 1, 1, 0: below 10 is suppressed (None).
     assert h.municipalities == [{"municipality": "Heerlen", "cells": [10, None, None]},
                                 {"municipality": "Kerkrade", "cells": [None, None, None]}]
     assert dict(h.weekly)[dt.date(2026, 1, 5)] == 2
