@@ -29,7 +29,7 @@ WITH decided AS (
     GROUP BY d.id
 )
 UPDATE claims_claim c SET first_decided_at = d.decided_at,
-    first_decision_days = d.end_day - (c.submitted_at AT TIME ZONE %(tz)s)::date,
+    first_decision_days = GREATEST(0, d.end_day - (c.submitted_at AT TIME ZONE %(tz)s)::date),
     first_decision_suspended_days = COALESCE(s.days, 0)
 FROM decided d LEFT JOIN suspended s ON s.id = d.id
 WHERE c.id = d.id
@@ -61,7 +61,7 @@ def _backfill_python(apps):
         end_day = decided_at.astimezone(zone).date()
         start_day = submitted[claim_id].astimezone(zone).date()
         Claim.objects.filter(pk=claim_id).update(
-            first_decided_at=decided_at, first_decision_days=(end_day - start_day).days,
+            first_decided_at=decided_at, first_decision_days=max(0, (end_day - start_day).days),
             first_decision_suspended_days=_suspended_days(list(events), end_day))
 
 

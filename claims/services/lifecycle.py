@@ -138,7 +138,8 @@ def _mark_first_decision(claim: Claim, clock_events: Sequence[ClockEvent]) -> No
               *((event.kind, event.cause, event.on_date, event.due_date) for event in clock_events)]
     decided_on = local_date(claim.decided_at)
     claim.first_decided_at = claim.decided_at
-    claim.first_decision_days = (decided_on - local_date(claim.submitted_at)).days
+    # Never negative: a decision before the submission happens only where a clock was set back (tests, imports).
+    claim.first_decision_days = max(0, (decided_on - local_date(claim.submitted_at)).days)
     claim.first_decision_suspended_days = figures.suspended_days(events, decided_on)
 
 
