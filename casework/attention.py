@@ -51,12 +51,14 @@ def running_clock() -> Q:
     return Q(status__in=OPEN_STATES, clock_suspended=False, decision_due__isnull=False)
 
 
-def level_for(*, status: str, decision_due: dt.date | None, suspended: bool, on: dt.date) -> str | None:
+def level_for(*, status: str, decision_due: dt.date | None, suspended: bool, on: dt.date,
+              due_soon_by: dt.date | None = None) -> str | None:
+    """`due_soon_by`: `due_soon_limit(on)`, when the caller works it out once for many claims."""
     if status not in OPEN_STATES or suspended or decision_due is None:
         return None
     if decision_due < on:
         return OVERDUE
-    if decision_due <= due_soon_limit(on):
+    if decision_due <= (due_soon_by or due_soon_limit(on)):
         return DUE_SOON
     return None
 

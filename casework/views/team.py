@@ -20,7 +20,7 @@ from ..forms.caseload import AbsenceForm, ReassignForm
 from ..selectors import NO_GUIDE, STUCK_NO_GUIDE, STUCK_NO_STEP, STUCK_REPLY_LAPSED, team_overview
 from ..services.absence import AbsenceRefused, absence_end, absence_record
 from ..timeline import person_name
-from .caseload import decorate, picked_references, reassign_from_post
+from .caseload import TableCells, picked_references, reassign_from_post, table_rows
 from .once import sent_once
 
 coordinator_required = role_required(R.COORDINATOR)
@@ -45,12 +45,12 @@ def _sections(overview, *, on) -> list[dict]:
          {"guide": NO_GUIDE}),
     ]
     shown = []
+    cells = TableCells(on=on)
     for name, title, extra, empty_text, caseload_filter in sections:
-        claims = decorate(getattr(overview, name), on=on)
-        more = len(claims) > limit
+        claims = table_rows(getattr(overview, name)[:limit], on=on, cells=cells)
         shown.append({
             "id": name.replace("_", "-"), "title": title, "extra": extra, "empty_text": empty_text,
-            "claims": claims[:limit], "more": more,
+            "claims": claims, "more": overview.more(name),
             "more_url": reverse("casework:caseload") + "?" + urlencode(caseload_filter) if caseload_filter else "",
         })
     for claim in overview.stuck:
@@ -64,6 +64,7 @@ def _team_page(request, *, reassign_form=None, absence_form=None, status: int = 
     names = {guide.pk: guide for guide in overview.loads}
     for guide in overview.loads:
         guide.substitute = names.get(guide.substitute_id)
+        guide.display_name = guide.get_full_name() or guide.username  # once here, not per row in the template
     return render(request, "casework/caseload/team.html", {
         "overview": overview,
         "sections": _sections(overview, on=on),

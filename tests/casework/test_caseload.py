@@ -7,17 +7,19 @@ import io
 import time
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from casework.models import Note
-from casework.selectors import caseload_for, parse_query, search_claims
+from casework.selectors import caseload_claims, caseload_for, parse_query, search_claims
 from casework.services.absence import absence_end, absence_record
 from casework.views.caseload import safe_cell
 from claims import roles as R
-from claims.models import Claim, Message
+from claims.models import Claim, Message, Team
+from claims.selectors import claims_visible_to
 from claims.timeutil import frozen, today
 from tests.factories import Cast, PersonFactory, UserFactory, claim_in, draft_claim
 
@@ -229,6 +231,58 @@ def test_search_narrows_any_queryset(cast):
     assert list(search_claims(everything, "hendr")) == [claim]
     assert list(search_claims(everything, claim.reference)) == [claim]
     assert list(search_claims(everything, "%")) == []  # a wildcard is a character, not a wildcard
+
+
+@pytest.mark.parametrize("query", ["jansen", "KLOOSTER", "weg", "maria j", "n%", "e_", "nobody"])
+def test_a_guides_search_finds_what_the_search_over_all_claims_finds(cast, query):
+    """One guide's list is searched by joining each claim's applicant and home, every other list through the
+    trigram indexes (casework.selectors.search_claims): both find the same claims."""
+    open_claim(cast, cast.caseworker, name="Maria Jansen-Bemelmans", street="Kloosterweg")
+    open_claim(cast, cast.caseworker, name="Pieter Smeets", street="Kloosterweg")
+    open_claim(cast, cast.caseworker, name="Anna de Vries", street="Hoofdstraat")
+    open_claim(cast, UserFactory(role=R.CASEWORKER), name="Maria Jansen")
+    claims = caseload_for(cast.caseworker, on=today())
+    joined = set(search_claims(claims, query, one_guide=True))
+    assert joined == set(search_claims(claims, query))
+    assert (query in ("jansen", "KLOOSTER", "weg", "maria j")) == bool(joined)
+
+
+def test_a_guides_caseload_is_only_claims_they_may_see(cast):
+    """For a guide the visibility rule is not repeated in the query (it holds for every claim they carry):
+    the list is the same as with it, and a team colleague's claim, visible to read, is not in it."""
+    colleague, substitute = UserFactory(role=R.CASEWORKER), UserFactory(role=R.CASEWORKER)
+    Team.objects.create(name="Parkstad", municipalities=["Heerlen"]).members.add(cast.caseworker, colleague)
+    own = open_claim(cast, cast.caseworker)
+    theirs = open_claim(cast, colleague)
+    away = open_claim(cast, substitute)
+    absence_record(user=substitute, substitute=cast.caseworker, starts_on=today(),
+                   ends_on=today() + dt.timedelta(days=7), reason="Verlof", actor=cast.coordinator)
+    visible = claims_visible_to(cast.caseworker)
+    assert theirs in visible
+    carried = set(caseload_claims(cast.caseworker, on=today()))
+    assert carried == {own, away}
+    assert carried == set(visible.filter(caseworker__in=[cast.caseworker, substitute], status=theirs.status))
+    # On another day than today the rule is applied after all (it is today's stand-ins that it knows).
+    assert set(caseload_claims(cast.caseworker, on=today() + dt.timedelta(days=1))) == {own, away}
+
+
+def test_the_filter_form_kept_for_guides_shows_the_values_asked_for(guide_client, cast):
+    """A guide's filter form is rendered once per language and query and kept (casework.views.caseload)."""
+    def form_html(data):
+        html = guide_client.get(CASELOAD, data).content.decode()
+        start = html.index('<form method="get"')
+        return html[start:html.index("</form>", start)]
+
+    assert 'value="jansen"' in form_html({"q": "jansen"})
+    assert 'value="smeets"' in form_html({"q": "smeets", "status": "intake"})
+    again = form_html({"q": "jansen"})
+    assert 'value="jansen"' in again and 'value="intake" selected' not in again
+    assert 'value="intake" selected' in form_html({"q": "smeets", "status": "intake", "page": 2})
+    for _ in range(2):
+        assert "Typ ten minste twee tekens." in form_html({"q": "j"})
+    assert "Alle filters wissen" not in form_html({})
+    guide_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Zoeken en filteren" not in form_html({"q": "jansen"})
 
 
 def test_pages_of_25_keep_the_filters(guide_client, cast):

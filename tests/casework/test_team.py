@@ -73,12 +73,13 @@ def test_each_guides_load_counts_open_overdue_due_soon_and_urgent(coordinator_cl
     open_claim(cast, busy, days_ago=50)  # due within 10 working days
     open_claim(cast, busy, urgent=True)
     cast.fire(open_claim(cast, busy, days_ago=70), "request_info")  # suspended: open, but no mark
+    cast.fire(open_claim(cast, busy, days_ago=70), "hold")  # on hold: carried, but its clock does not run
     cast.fire(open_claim(cast, busy), "withdraw", actor=cast.coordinator)  # not open any more
 
     response = coordinator_client.get(TEAM)
 
-    assert loads_by_guide(response) == {busy.pk: (4, 1, 1, 1), idle.pk: (0, 0, 0, 0)}
-    assert response.context["totals"] == {"open_count": 4, "overdue_count": 1, "due_soon_count": 1,
+    assert loads_by_guide(response) == {busy.pk: (5, 1, 1, 1), idle.pk: (0, 0, 0, 0)}
+    assert response.context["totals"] == {"open_count": 5, "overdue_count": 1, "due_soon_count": 1,
                                           "urgent_count": 1}
 
 
