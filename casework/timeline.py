@@ -10,12 +10,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims.models import Claim, ClaimTransition, ClockEvent, Letter, Message
 from claims.states import State
+from claims.templatetags.labels import day_text, display, moment_text
 
 from .models import Note, Reassignment
 
@@ -100,6 +101,16 @@ class Entry:
     def sort_key(self) -> tuple:
         return (self.at, _RANK[self.source], self.pk)
 
+    @property
+    def at_iso(self) -> str:
+        """The moment in local time, as the template filter date:'c' writes it."""
+        return _local(self.at).isoformat()
+
+    @property
+    def at_text(self) -> str:
+        """'7 januari 2026, 09:30', as the template filter date:"j F Y, H:i" writes it, at a fraction of the cost."""
+        return moment_text(_local(self.at), sep=",")
+
 
 @dataclass
 class Timeline:
@@ -135,21 +146,21 @@ def _transition(row: ClaimTransition) -> Entry:
 
 
 def _clock(row: ClockEvent) -> Entry:
-    details = [_("Datum: %(date)s") % {"date": _date(row.on_date)}]
+    details = [_("Datum: %(date)s") % {"date": day_text(row.on_date)}]
     if row.cause:
-        details.append(row.get_cause_display())
+        details.append(display(row, "cause"))
     if row.due_date:
-        details.append(_("Uiterlijk: %(date)s") % {"date": _date(row.due_date)})
+        details.append(_("Uiterlijk: %(date)s") % {"date": day_text(row.due_date)})
     if row.weeks:
         details.append(_("%(weeks)s weken") % {"weeks": row.weeks})
-    return Entry(at=row.created_at, source=CLOCK, title=row.get_kind_display(), body=row.reason,
+    return Entry(at=row.created_at, source=CLOCK, title=display(row, "kind"), body=row.reason,
                  by=person_name(row.actor), details=tuple(details), kind=row.kind, pk=row.pk)
 
 
 def _letter(row: Letter) -> Entry:
     url = reverse("claims:document_download", args=[row.document_id]) if row.document_id else ""
-    details = (row.get_status_display(),) if not row.document_id else ()
-    return Entry(at=row.created_at, source=LETTER, title=_("Brief: %(kind)s") % {"kind": row.get_kind_display()},
+    details = (display(row, "status"),) if not row.document_id else ()
+    return Entry(at=row.created_at, source=LETTER, title=_("Brief: %(kind)s") % {"kind": display(row, "kind")},
                  details=details, link_url=url, link_label=_("Brief (pdf) openen") if url else "", kind=row.kind,
                  pk=row.pk)
 
@@ -157,10 +168,10 @@ def _letter(row: Letter) -> Entry:
 def _note(row: Note) -> Entry:
     details = []
     if row.kind == Note.Kind.CALL:
-        details.append(row.get_direction_display())
+        details.append(display(row, "direction"))
         if row.spoke_with:
             details.append(_("Gesproken met: %(name)s") % {"name": row.spoke_with})
-    return Entry(at=row.created_at, source=NOTE, title=row.get_kind_display(), body=row.body,
+    return Entry(at=row.created_at, source=NOTE, title=display(row, "kind"), body=row.body,
                  by=person_name(row.author), details=tuple(details), kind=row.kind, internal=True, pk=row.pk)
 
 
@@ -168,7 +179,7 @@ def _message(row: Message) -> Entry:
     if row.direction == Message.Direction.OUT:
         title = _("Bericht aan de aanvrager")
     else:
-        title = _("Van de aanvrager: %(kind)s") % {"kind": row.get_kind_display()}
+        title = _("Van de aanvrager: %(kind)s") % {"kind": display(row, "kind")}
     details = []
     if row.phone:
         details.append(_("Telefoonnummer: %(phone)s") % {"phone": row.phone})
@@ -186,8 +197,8 @@ def _reassignment(row: Reassignment) -> Entry:
                  details=details, internal=True, pk=row.pk)
 
 
-def _date(day: dt.date) -> str:
-    return date_format(day, "j F Y")
+def _local(at: dt.datetime) -> dt.datetime:
+    return localtime(at) if is_aware(at) else at  # as the template filters: a naive time stays as it is
 
 
 def timeline_for(claim: Claim) -> Timeline:
