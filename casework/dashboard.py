@@ -82,11 +82,16 @@ def dashboard_cached(*, now: dt.datetime, as_of: dt.date, scope: Scope = figures
     """The figures as counted at most CACHE_SECONDS ago (counted now if not)."""
     if CACHE_SECONDS <= 0:
         return dashboard(now=now, as_of=as_of, scope=scope)
-    key = cache_key(as_of=as_of, scope=scope)
-    board = cache.get(key)
-    if board is None:
-        board = dashboard(now=now, as_of=as_of, scope=scope)
-        cache.set(key, board, CACHE_SECONDS)
+    board = cache.get(cache_key(as_of=as_of, scope=scope))
+    return board if board is not None else recount(now=now, as_of=as_of, scope=scope)
+
+
+def recount(*, now: dt.datetime, as_of: dt.date, scope: Scope = figures.ALL) -> Dashboard:
+    """Counts the figures and keeps them CACHE_SECONDS. The worker does this for the whole area every few minutes
+    (casework.tasks.recount_dashboard), so the page a coordinator opens first never waits for the count
+    (a quarter to half a second at 250,000 claims, issue 8)."""
+    board = dashboard(now=now, as_of=as_of, scope=scope)
+    cache.set(cache_key(as_of=as_of, scope=scope), board, CACHE_SECONDS)
     return board
 
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from casework import dashboard as D
 from casework.services import payments as pay
 from casework.services.safety import claim_record_safety_visit
+from casework.tasks import recount_dashboard
 from claims import figures
 from claims import roles as R
 from claims.figures import Scope
@@ -306,6 +307,24 @@ def test_the_figures_take_six_queries(cast):
     assert len(queries) == 6
     assert not [q for q in queries.captured_queries if "claims_claimtransition" in q["sql"]
                 and "reopen" not in q["sql"]]
+
+
+def test_the_worker_counts_the_figures_ahead(client, cast, data, monkeypatch, settings):
+    monkeypatch.setattr(D, "CACHE_SECONDS", 600)
+    key = D.cache_key(as_of=AS_OF, scope=Scope())
+    cache.delete(key)
+    try:
+        with frozen(NOW):
+            recount_dashboard()
+        client.force_login(cast.coordinator)
+        with frozen(NOW), CaptureQueriesContext(connection) as queries:
+            response = client.get(PAGE)
+        assert response.context["board"].in_progress == 10
+        assert not [q for q in queries.captured_queries if "claims_claim" in q["sql"]]  # nothing counted here
+    finally:
+        cache.delete(key)
+    planned = settings.CELERY_BEAT_SCHEDULE["recount-dashboard"]
+    assert planned["task"] == recount_dashboard.name and planned["schedule"] < D.CACHE_SECONDS
 
 
 def test_the_figures_are_kept_for_ten_minutes(client, cast, data, monkeypatch):
