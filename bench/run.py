@@ -11,7 +11,7 @@
 4. gunicorn (2 workers x 2 threads, DEBUG off, REQUIRE_SECRET_KEY) and a Celery worker start as in
    bench/load_mixed.py (its helpers), on Redis database --redis-db; each page: --warmup requests, then --runs timed
    ones with `requests` (the time as the client sees it, over loopback);
-5. the letter pipeline against bare WeasyPrint: bench/letter_rendering.py (receipt), in a child process;
+5. the letter pipeline against bare WeasyPrint: bench/letter_rendering.py (the decision letter), in a child process;
 6. the mixed load: bench/locustfile.py's users (--users, by bench/load_mixed.py's shares and its runner) for --mixed
    seconds (0: skipped) against the same gunicorn, once with a person's pauses and once with none (capacity);
    their accounts are made once in the bench database by
@@ -227,10 +227,11 @@ def forget_dashboard() -> None:
 
 
 def letter_ratio() -> tuple[float | None, str]:
-    """bench/letter_rendering.py for the receipt (it compares that kind with bare WeasyPrint), in a child process:
+    """bench/letter_rendering.py for the decision letter (issue 8), against bare WeasyPrint on the same HTML, in a
+    child process:
     its own throwaway database and files."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    done = subprocess.run([sys.executable, str(BENCH / "letter_rendering.py"), "--kinds", "receipt", "--count", "20"],
+    done = subprocess.run([sys.executable, str(BENCH / "letter_rendering.py"), "--kinds", "decision", "--count", "20"],
                           cwd=ROOT, env=env, capture_output=True, text=True)
     found = re.search(r"ratio pipeline / bare WeasyPrint: wall ([\d.]+), cpu ([\d.]+)", done.stdout)
     if not found:
@@ -465,7 +466,7 @@ def main() -> int:
     ]
     notes = [
         "",
-        f"- Letters: {letters_note} (bench/letter_rendering.py, the receipt, 20 letters).",
+        f"- Letters: {letters_note} (bench/letter_rendering.py, the decision letter, 20 letters).",
         "- Admin: the same question through Django's admin changelist or change page as superuser with both factors: "
         + "; ".join(f"`{p.admin.urls[0]}`" for p in pages if p.admin),
         "- Bare SQL: all the SELECTs one request of the page makes (session, user and roles included), captured in "
