@@ -147,6 +147,7 @@ def _fill_cells(claim, cells: TableCells) -> None:
 
 FILTERS_TEMPLATE = "casework/caseload/_filters.html"
 KEPT_FILTERS = 500  # pages of filters kept per process, the least recently used dropped (some 5 kB each)
+KEPT_KEY_LENGTH = 300  # characters of language and values; longer ones are rendered each time
 _kept_filters: OrderedDict = OrderedDict()
 _kept_filters_lock = threading.Lock()
 
@@ -159,6 +160,8 @@ def filters_html(form, *, coordinator: bool) -> str:
         return render_to_string(FILTERS_TEMPLATE, {"form": form})
     key = (translation.get_language(), form.is_bound,
            tuple((name, tuple(form.data.getlist(name))) for name in form.fields) if form.is_bound else ())
+    if len(repr(key)) > KEPT_KEY_LENGTH:  # a long search text is rare; never let it fill the memory
+        return render_to_string(FILTERS_TEMPLATE, {"form": form})
     with _kept_filters_lock:  # gunicorn's threads share the dict
         html = _kept_filters.get(key)
         if html is not None:

@@ -285,6 +285,18 @@ def test_the_filter_form_kept_for_guides_shows_the_values_asked_for(guide_client
     assert "Zoeken en filteren" not in form_html({"q": "jansen"})
 
 
+def test_a_long_search_text_is_shown_but_not_kept(guide_client):
+    from casework.views import caseload as view
+
+    view._kept_filters.clear()
+    long_text = "a" * 2000
+    html = guide_client.get(CASELOAD, {"q": long_text}).content.decode()
+    assert f'value="{long_text}"' in html  # the form shows what was typed
+    assert not view._kept_filters  # rendered for this page only
+    guide_client.get(CASELOAD, {"q": "jansen"})
+    assert len(view._kept_filters) == 1
+
+
 def test_pages_of_25_keep_the_filters(guide_client, cast):
     for _ in range(27):
         open_claim(cast, cast.caseworker)
