@@ -358,7 +358,14 @@ def document_response(document: Document, *, as_attachment: bool) -> FileRespons
         raise Http404
     content_type = document.content_type if document.content_type in INLINE_TYPES else "application/octet-stream"
     as_attachment = as_attachment or content_type not in INLINE_TYPES
-    response = FileResponse(document.file.open("rb"), content_type=content_type)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        # The row is there, its file is not (a restore without the files, a disk fault): the log says so, the
+        # person gets "not found" instead of an error page.
+        logger.error("Document %s: its file %s is missing from storage", document.pk, document.file.name)
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type)
     response["Content-Disposition"] = content_disposition(download_name(document), as_attachment=as_attachment)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"

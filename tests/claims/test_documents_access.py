@@ -193,6 +193,21 @@ def test_pdf_inline(media, client):
     assert b"".join(response.streaming_content) == samples.pdf()
 
 
+def test_a_file_missing_from_storage_is_not_found_and_logged(media, client, caplog):
+    owner, person = resident()
+    claim = draft_claim(applicant=person)
+    document = store_upload(claim=claim, file=SimpleUploadedFile("brief.pdf", samples.pdf()), kind="scan",
+                            actor=owner)
+    document.file.storage.delete(document.file.name)  # e.g. a restore of the database without the files
+    client.force_login(owner)
+    with caplog.at_level("ERROR", logger="claims.uploads"):
+        response = client.get(url(document.pk))
+    assert response.status_code == 404
+    assert f"Document {document.pk}: its file" in caplog.text
+    claim.refresh_from_db()  # the claim and the document row are untouched
+    assert claim.documents.filter(pk=document.pk).exists()
+
+
 def test_download_name_follows_what_was_stored(media, client):
     # A JPEG that came in named .HEIC (or .html): the download is a .jpg, whatever the name said.
     owner, person = resident()
