@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db.models import BooleanField, Count, DateField, ExpressionWrapper, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncWeek
 
+from . import deadlines
 from .models import Claim, ClaimTransition, ClockEvent, ClockEventKind
 from .states import OPEN_STATES, State
 
@@ -36,7 +37,6 @@ WEEKS = 26
 IN_PROGRESS_STATES = (*OPEN_STATES, S.ON_HOLD, S.OBJECTION, S.SETTLEMENT)
 # How long past the deadline: (label key, first day over, last day over or None).
 OVERDUE_BANDS = (("0_2", 1, 14), ("2_8", 15, 56), ("8_plus", 57, None))
-SUSPENDING_CAUSES = (ClockEvent.Cause.INFO_REQUEST, ClockEvent.Cause.ON_HOLD)
 
 
 def zone() -> ZoneInfo:
@@ -185,21 +185,14 @@ def _at_rank(ordered: list[tuple[int, int]], rank: int) -> float:
 
 
 def suspended_days(events, end_day: dt.date) -> int:
-    """The days the clock was suspended before the decision on `end_day`, from the claim's clock events as
-    (kind, cause, on_date, due_date): each info request or hold counts from the day after it up to the day the
-    clock ran again (the resume of that cause or of all, the day after the reply term lapsed, or the decision).
-    Stored on the claim at its first decision (claims.services.lifecycle); migration 0014 did the same in SQL."""
-    stop = end_day + dt.timedelta(days=1)
-    total = 0
-    for kind, cause, on_date, due_date in events:
-        if kind != ClockEventKind.SUSPEND or cause not in SUSPENDING_CAUSES or on_date > end_day:
-            continue
-        ends = [stop, *(day for other, resumed, day, _due in events
-                        if other == ClockEventKind.RESUME and resumed in (cause, "") and day >= on_date)]
-        if due_date is not None:
-            ends.append(due_date + dt.timedelta(days=1))
-        total += max(0, (min(ends) - on_date).days - 1)
-    return total
+    """The days the clock was suspended up to a decision on `end_day`, from clock events as (kind, cause, on_date,
+    due_date): the Awb rule of claims.deadlines, so the dashboard's Awb days are the legal clock's (a day two
+    suspensions share counts once). For rows read without their models (tests, the scale seed's check)."""
+    start = ClockEvent(kind=ClockEventKind.START, on_date=dt.date.min)  # the rule counts from the term's start
+    clock = deadlines.decision_clock(
+        [start, *(ClockEvent(kind=kind, cause=cause, on_date=on_date, due_date=due_date)
+                  for kind, cause, on_date, due_date in events)], as_of=end_day)
+    return deadlines.suspended_days(clock.suspensions, as_of=end_day)
 
 
 # --- overdue -------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from .. import deadlines, figures, letters, notifications
+from .. import deadlines, letters, notifications
 from .. import roles as R
 from ..errors import TransitionRefused
 from ..models import Claim, ClockEvent, ClockEventKind, Inspection, LetterKind, Outcome
@@ -133,14 +133,12 @@ def _mark_first_decision(claim: Claim, clock_events: Sequence[ClockEvent]) -> No
     """The dashboard's time to the first decision (claims.figures) reads these; a later decision, after a
     reopen, leaves them. `clock_events` are the ones this step is about to record (a resume ends an info request
     today)."""
-    events = [*claim.clock_events.filter(kind__in=(K.SUSPEND, K.RESUME))
-              .values_list("kind", "cause", "on_date", "due_date"),
-              *((event.kind, event.cause, event.on_date, event.due_date) for event in clock_events)]
     decided_on = local_date(claim.decided_at)
+    clock = deadlines.decision_clock([*claim.clock_events.all(), *clock_events], as_of=decided_on)
     claim.first_decided_at = claim.decided_at
     # Never negative: a decision before the submission happens only where a clock was set back (tests, imports).
     claim.first_decision_days = max(0, (decided_on - local_date(claim.submitted_at)).days)
-    claim.first_decision_suspended_days = figures.suspended_days(events, decided_on)
+    claim.first_decision_suspended_days = deadlines.suspended_days(clock.suspensions, as_of=decided_on)
 
 
 @transaction.atomic
